@@ -31,6 +31,20 @@ public class PermutationBijectionTests
         }
     }
 
+    [Theory]
+    [InlineData(1UL, 0UL, 1)]
+    [InlineData(31UL, 0UL, 31)]
+    [InlineData(257UL, 3UL, 250)]
+    [InlineData(15_060_897UL, 15_060_000UL, 897)]
+    [InlineData(1_000_003UL, 17UL, 4097)]
+    public void TheVectorisedRangeAgreesWithTheScalarMap(ulong size, ulong start, int length)
+    {
+        var bijection = new PermutationBijection(seed: 5, permutationIndex: 77, size);
+        var images = new uint[length];
+        bijection.MapRange(start, images);
+        for (int t = 0; t < length; t++) Assert.Equal(bijection.Map(start + (ulong)t), images[t]);
+    }
+
     [Fact]
     public void IsAPureFunctionOfSeedAndIndex()
     {

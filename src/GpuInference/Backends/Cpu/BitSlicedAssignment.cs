@@ -11,12 +11,13 @@ namespace GpuInference.Backends.Cpu;
 internal sealed class BitSlicedAssignment(int nodeCount)
 {
     public const int Width = 64;
+    private const int BlockSize = 1 << 13;
 
     public ulong[] Banner { get; } = new ulong[nodeCount];
 
     public ulong[] Feed { get; } = new ulong[nodeCount];
 
-    /// <summary>Fills the words for <paramref name="batch"/>; node ranges run in parallel, each writing its own words.</summary>
+    /// <summary>Fills the words for <paramref name="batch"/>; node blocks run in parallel, each writing its own words.</summary>
     public void Fill(TreatmentCell[] cells, PermutationBatch batch, ParallelOptions parallel)
     {
         int n = cells.Length;
@@ -25,24 +26,32 @@ internal sealed class BitSlicedAssignment(int nodeCount)
         {
             bijections[p] = new PermutationBijection(batch.Seed, (ulong)(batch.First + p), (ulong)n);
         }
-        const int blockSize = 1 << 14;
-        int blocks = (n + blockSize - 1) / blockSize;
-        Parallel.For(0, blocks, parallel, block =>
+        int blocks = (n + BlockSize - 1) / BlockSize;
+        Parallel.For(0, blocks, parallel, () => new uint[BlockSize], (block, _, images) =>
         {
-            int from = block * blockSize, to = Math.Min(n, from + blockSize);
-            Array.Clear(Banner, from, to - from);
-            Array.Clear(Feed, from, to - from);
+            int from = block * BlockSize, to = Math.Min(n, from + BlockSize);
+            Span<ulong> banner = Banner.AsSpan(from, to - from), feed = Feed.AsSpan(from, to - from);
+            banner.Clear();
+            feed.Clear();
+            Span<uint> sources = images.AsSpan(0, to - from);
             for (int p = 0; p < batch.Count; p++)
             {
-                PermutationBijection bijection = bijections[p];
-                for (int j = from; j < to; j++)
+                if (batch.Observed)
                 {
-                    int source = batch.Observed ? j : (int)bijection.Map((ulong)j);
-                    uint cell = (uint)cells[source];
-                    Banner[j] |= (ulong)(cell & 1) << p;
-                    Feed[j] |= (ulong)(cell >> 1) << p;
+                    for (int t = 0; t < sources.Length; t++) sources[t] = (uint)(from + t);
+                }
+                else
+                {
+                    bijections[p].MapRange((ulong)from, sources);
+                }
+                for (int t = 0; t < sources.Length; t++)
+                {
+                    uint cell = (uint)cells[sources[t]];
+                    banner[t] |= (ulong)(cell & 1) << p;
+                    feed[t] |= (ulong)(cell >> 1) << p;
                 }
             }
-        });
+            return images;
+        }, _ => { });
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using GpuInference.Design;
 using GpuInference.Inference;
 
@@ -12,10 +13,16 @@ namespace GpuInference.Backends.Cpu;
 internal sealed class ChunkAccumulator
 {
     private const int Width = BitSlicedAssignment.Width;
+
+    /// <summary>Byte lanes count to 255 before they would carry into their neighbour.</summary>
+    private const int LaneCapacity = byte.MaxValue;
+
+    /// <summary>SpreadBits[v] has byte i equal to bit i of v: adding it counts eight permutations at once.</summary>
+    private static readonly ulong[] SpreadBits = BuildSpreadTable();
+
     private readonly long[] _integers = new long[SpilloverMoments.IntegerSlots * Width];
     private readonly double[] _reals = new double[SpilloverMoments.RealSlots * Width];
     private readonly long[] _x = new long[SpilloverProblem.Regressors * Width];
-    private readonly double[] _xReal = new double[Width];
 
     /// <summary>Accumulates chunk <paramref name="chunk"/> and writes its sums into <paramref name="partials"/>.</summary>
     public void Accumulate(SpilloverProblem problem, BitSlicedAssignment words, int chunk, int count, ChunkPartials partials)
@@ -43,23 +50,42 @@ internal sealed class ChunkAccumulator
         Span<long> banner = _x.AsSpan(0, Width), feed = _x.AsSpan(Width, Width);
         banner.Clear();
         feed.Clear();
+        Span<ulong> bannerLanes = stackalloc ulong[Width / 8];
+        Span<ulong> feedLanes = stackalloc ulong[Width / 8];
         ulong[] bannerWords = words.Banner, feedWords = words.Feed;
-        for (long e = problem.RowOffsets[unit]; e < problem.RowOffsets[unit + 1]; e++)
+        long first = problem.RowOffsets[unit], end = problem.RowOffsets[unit + 1];
+        while (first < end)
         {
-            int friend = problem.Neighbors[e];
-            AddBits(banner, bannerWords[friend]);
-            AddBits(feed, feedWords[friend]);
+            long stop = Math.Min(end, first + LaneCapacity);
+            bannerLanes.Clear();
+            feedLanes.Clear();
+            for (long e = first; e < stop; e++)
+            {
+                int friend = problem.Neighbors[e];
+                AddToLanes(bannerLanes, bannerWords[friend]);
+                AddToLanes(feedLanes, feedWords[friend]);
+            }
+            Flush(bannerLanes, banner);
+            Flush(feedLanes, feed);
+            first = stop;
         }
-        SpreadBits(_x.AsSpan(2 * Width, Width), words.Banner[unit]);
-        SpreadBits(_x.AsSpan(3 * Width, Width), words.Feed[unit]);
+        Spread(words.Banner[unit], _x.AsSpan(2 * Width, Width));
+        Spread(words.Feed[unit], _x.AsSpan(3 * Width, Width));
     }
 
-    private static void AddBits(Span<long> counts, ulong word)
+    private static void AddToLanes(Span<ulong> lanes, ulong word)
     {
-        for (int p = 0; p < Width; p++) counts[p] += (long)((word >> p) & 1);
+        for (int k = 0; k < lanes.Length; k++) lanes[k] += SpreadBits[(int)(word >> (8 * k)) & 0xFF];
     }
 
-    private static void SpreadBits(Span<long> values, ulong word)
+    /// <summary>Byte p of the lanes (little-endian) is the count for permutation p.</summary>
+    private static void Flush(Span<ulong> lanes, Span<long> counts)
+    {
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(lanes);
+        for (int p = 0; p < Width; p++) counts[p] += bytes[p];
+    }
+
+    private static void Spread(ulong word, Span<long> values)
     {
         for (int p = 0; p < Width; p++) values[p] = (long)((word >> p) & 1);
     }
@@ -70,6 +96,7 @@ internal sealed class ChunkAccumulator
         ReadOnlySpan<long> x = _x;
         Span<long> ints = _integers;
         Span<double> reals = _reals;
+        var yy = new Vector<double>(y);
         for (int p = 0; p < Width; p += lanes)
         {
             var x0 = new Vector<long>(x.Slice(p));
@@ -87,11 +114,10 @@ internal sealed class ChunkAccumulator
             Add(ints, 8, p, x1 * x1);
             Add(ints, 9, p, x1 * x2);
             Add(ints, 10, p, x1 * x3);
-            Add(ints, 11, p, x2 * x2);
-            Add(ints, 12, p, x2 * x3);
-            Add(ints, 13, p, x3 * x3);
+            Add(ints, 11, p, x2); // own banner is 0/1, so b² = b
+            Add(ints, 12, p, x2 & x3);
+            Add(ints, 13, p, x3);
             // x·y in double, one rounding for the product and one for the sum, as the kernels do (no FMA).
-            var yy = new Vector<double>(y);
             AddReal(reals, 0, p, Vector.ConvertToDouble(x0) * yy);
             AddReal(reals, 1, p, Vector.ConvertToDouble(x1) * yy);
             AddReal(reals, 2, p, Vector.ConvertToDouble(x2) * yy);
@@ -109,5 +135,15 @@ internal sealed class ChunkAccumulator
     {
         Span<double> target = sums.Slice(slot * Width + p);
         (new Vector<double>(target) + value).CopyTo(target);
+    }
+
+    private static ulong[] BuildSpreadTable()
+    {
+        var table = new ulong[256];
+        for (int v = 0; v < 256; v++)
+        {
+            for (int bit = 0; bit < 8; bit++) table[v] |= (ulong)((v >> bit) & 1) << (8 * bit);
+        }
+        return table;
     }
 }

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using GpuInference.Backends;
+using GpuInference.Backends.Cpu;
+using GpuInference.Bench;
+
+// `dotnet run -c Release --project bench/GpuInference.Bench -- quick N` times one batch of 64 on the CPU backend;
+// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *`).
+if (args.Length >= 1 && args[0] == "quick")
+{
+    int n = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    var problem = SyntheticProblems.PaperShaped(n);
+    using var backend = new CpuBackend(problem, new BackendOptions());
+    var coefficients = new double[64 * 4];
+    backend.Fit(new PermutationBatch(1, 0, 64), coefficients); // warm-up
+    var words = new BitSlicedAssignmentProbe(problem);
+    var clock = Stopwatch.StartNew();
+    backend.Fit(new PermutationBatch(1, 64, 64), coefficients);
+    double batch = clock.Elapsed.TotalSeconds;
+    double assign = words.TimeFill();
+    Console.WriteLine($"N={n:N0} edges={problem.EdgeCount:N0}: batch of 64 {batch:F3} s ({batch / 64 * 1000:F2} ms/permutation), assignment alone {assign:F3} s");
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(SyntheticProblems).Assembly).Run(args);
