@@ -42,20 +42,9 @@ public static class OrdinaryLeastSquares
         if (n <= rank) throw new ArgumentException($"{n} observations cannot estimate {rank} parameters with residual degrees of freedom left", nameof(x));
 
         double[][] within = WithinColumns(x, fixedEffects, out double[] norms);
-        double[][] work = new double[k][];
-        for (int j = 0; j < k; j++) work[j] = (double[])within[j].Clone();
-        HouseholderQr qr = HouseholderQr.Factor(work, norms, RankTolerance, out int dependent)
-            ?? throw Collinear(x, dependent, fixedEffects);
-
         double[] yWithin = y.ToArray();
         fixedEffects?.Demean(yWithin, yWithin);
-        double[] projected = (double[])yWithin.Clone();
-        qr.ApplyQTransposed(projected);
-        double[] r = qr.UpperTriangle();
-        var beta = new double[k];
-        Triangular.SolveUpper(r, k, projected.AsSpan(0, k), beta);
-        work = [];
-        projected = [];
+        (double[] r, double[] beta) = Solve(x, within, norms, yWithin, fixedEffects);
 
         // Residuals from y − Xβ on the (demeaned) data: within residuals equal the dummy regression's residuals.
         double[] residuals = yWithin;
@@ -72,6 +61,26 @@ public static class OrdinaryLeastSquares
         bool centred = fixedEffects is not null || HasConstantColumn(x);
         double tss = centred ? Kernels.CentredSumOfSquares(y) : Kernels.Dot(y, y);
         return new OlsResult([.. x.Names], beta, covariance, type, n, rank, rss, 1 - rss / tss);
+    }
+
+    /// <summary>
+    /// Factors a copy of the (demeaned) design and solves R β = (Qᵀy)[..k]. The copy and Qᵀy are N-sized and die
+    /// when this returns, so they are not held through the leverage pass.
+    /// </summary>
+    private static (double[] R, double[] Beta) Solve(
+        DesignMatrix x, double[][] within, double[] norms, double[] yWithin, FixedEffects? fixedEffects)
+    {
+        int k = within.Length;
+        var work = new double[k][];
+        for (int j = 0; j < k; j++) work[j] = (double[])within[j].Clone();
+        HouseholderQr qr = HouseholderQr.Factor(work, norms, RankTolerance, out int dependent)
+            ?? throw Collinear(x, dependent, fixedEffects);
+        double[] projected = (double[])yWithin.Clone();
+        qr.ApplyQTransposed(projected);
+        double[] r = qr.UpperTriangle();
+        var beta = new double[k];
+        Triangular.SolveUpper(r, k, projected.AsSpan(0, k), beta);
+        return (r, beta);
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public static class WaldIv
     public static WaldIvResult Estimate<T>(ReadOnlySpan<double> y, ReadOnlySpan<bool> assigned, ReadOnlySpan<bool> received, ReadOnlySpan<T> strata)
         where T : unmanaged, IBinaryInteger<T>
     {
+        if (assigned.Length != y.Length) throw new ArgumentException($"assigned has {assigned.Length} rows, the outcome {y.Length}", nameof(assigned));
         if (received.Length != y.Length) throw new ArgumentException($"received has {received.Length} rows, the outcome {y.Length}", nameof(received));
         var dose = new double[received.Length];
         for (int i = 0; i < dose.Length; i++)
