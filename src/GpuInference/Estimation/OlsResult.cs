@@ -1,0 +1,89 @@
+namespace GpuInference.Estimation;
+
+/// <summary>
+/// A fitted linear model: coefficients, their covariance of the requested type, and the fit statistics estimatr's
+/// lm_robust reports. Fixed effects, when absorbed, are not among the coefficients but count in the rank.
+/// </summary>
+public sealed class OlsResult
+{
+    private readonly string[] _names;
+    private readonly double[] _coefficients;
+    private readonly double[] _covariance;
+
+    internal OlsResult(
+        string[] names, double[] coefficients, double[] covariance, CovarianceType covarianceType, int observations,
+        int rank, double residualSumOfSquares, double rSquared)
+    {
+        _names = names;
+        _coefficients = coefficients;
+        _covariance = covariance;
+        CovarianceType = covarianceType;
+        N = observations;
+        Rank = rank;
+        ResidualSumOfSquares = residualSumOfSquares;
+        RSquared = rSquared;
+        var errors = new double[names.Length];
+        for (int j = 0; j < errors.Length; j++) errors[j] = Math.Sqrt(covariance[j * names.Length + j]);
+        StandardErrors = errors;
+    }
+
+    /// <summary>The coefficient names, in design column order.</summary>
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>The estimated coefficients, in design column order.</summary>
+    public IReadOnlyList<double> Coefficients => _coefficients;
+
+    /// <summary>The square roots of the covariance's diagonal.</summary>
+    public IReadOnlyList<double> StandardErrors { get; }
+
+    /// <summary>How the covariance was estimated.</summary>
+    public CovarianceType CovarianceType { get; }
+
+    /// <summary>The number of observations.</summary>
+    public int N { get; }
+
+    /// <summary>The model's rank: the design's columns plus the absorbed fixed-effect groups.</summary>
+    public int Rank { get; }
+
+    /// <summary>N − Rank: the degrees of freedom of every t interval and p-value.</summary>
+    public int ResidualDegreesOfFreedom => N - Rank;
+
+    /// <summary>Σ e² over all observations.</summary>
+    public double ResidualSumOfSquares { get; }
+
+    /// <summary>√(RSS / residual df): the residual standard deviation.</summary>
+    public double ResidualStandardError => Math.Sqrt(ResidualSumOfSquares / ResidualDegreesOfFreedom);
+
+    /// <summary>
+    /// 1 − RSS/TSS. TSS is centred on the mean of y when the model has an intercept or fixed effects and uncentred
+    /// otherwise, as R reports it (and as NIST certifies the no-intercept data sets). With fixed effects this is the
+    /// R² of the full model, dummies included, as lm_robust's r.squared.
+    /// </summary>
+    public double RSquared { get; }
+
+    /// <summary>The covariance of coefficients <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public double Covariance(string a, string b) => _covariance[IndexOf(a) * _names.Length + IndexOf(b)];
+
+    /// <summary>A copy of the full k×k covariance matrix.</summary>
+    public double[,] CovarianceMatrix()
+    {
+        int k = _names.Length;
+        var matrix = new double[k, k];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++) matrix[i, j] = _covariance[i * k + j];
+        return matrix;
+    }
+
+    /// <summary>The coefficient called <paramref name="name"/> with its t-based 95% interval and two-sided p-value on the residual df.</summary>
+    public Estimate Estimate(string name)
+    {
+        int index = IndexOf(name);
+        return Estimation.Estimate.FromT(_coefficients[index], StandardErrors[index], ResidualDegreesOfFreedom);
+    }
+
+    private int IndexOf(string name)
+    {
+        int index = Array.IndexOf(_names, name);
+        return index >= 0 ? index : throw new KeyNotFoundException($"the model has no coefficient '{name}'");
+    }
+}
