@@ -1,0 +1,17 @@
+namespace GpuInference.Reporting;
+
+/// <summary>The names of the files a report directory holds; one place, so that the Markdown links always resolve.</summary>
+public static class ReportFiles
+{
+    /// <summary>Machine-readable results.</summary>
+    public const string Json = "report.json";
+
+    /// <summary>The readable report.</summary>
+    public const string Markdown = "report.md";
+
+    /// <summary>Every permutation's statistics.</summary>
+    public const string NullCsv = "null.csv";
+
+    /// <summary>The histogram of one spillover statistic's null distribution, e.g. <c>null_banner.svg</c>.</summary>
+    public static string Histogram(string statistic) => $"null_{statistic}.svg";
+}
