@@ -225,7 +225,13 @@ def gpu_floor(row, B, bw):
     return floormod.floor_seconds(U, E, N, B, bw)
 
 
-def svg_plot(rows, tools, path, B):
+def floor_gpu(meta):
+    """Bandwidth the GPU timings are compared against: H200 when the machine has one, else H100."""
+    gpu = str((meta.get("machine") or {}).get("gpu") or "")
+    return ("H200", floormod.BANDWIDTH["h200"]) if "H200" in gpu.upper() else ("H100", floormod.BANDWIDTH["h100"])
+
+
+def svg_plot(rows, tools, path, B, fl=("H100", floormod.BANDWIDTH["h100"])):
     W, H, L, R, T, Bm = 760, 500, 80, 190, 30, 60
     series = {}
     for r in rows:
@@ -233,7 +239,7 @@ def svg_plot(rows, tools, path, B):
             series.setdefault(r["tool"], []).append((r["edges_file"] * r["permutations"], r["permutations_s"]))
     gpu_rows = [r for r in rows if str(r["tool"]).endswith(("cuda", "opencl")) and r.get("edges_file")]
     if gpu_rows:
-        series["H100 floor"] = sorted({(r["edges_file"] * B, gpu_floor(r, B, floormod.BANDWIDTH["h100"])) for r in gpu_rows})
+        series[f"{fl[0]} floor"] = sorted({(r["edges_file"] * B, gpu_floor(r, B, fl[1])) for r in gpu_rows})
     pts = [p for s in series.values() for p in s if p[0] > 0 and p[1] > 0]
     if not pts:
         open(path, "w").write('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="40"><text x="10" y="25">no data</text></svg>\n')
@@ -258,9 +264,9 @@ def svg_plot(rows, tools, path, B):
         o.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">10<tspan dy="-6" font-size="9">{e}</tspan></text>')
     o.append(f'<text x="{L + pw / 2}" y="{H - 15}" text-anchor="middle">edges × permutations (as run)</text>')
     o.append(f'<text transform="translate(20,{T + ph / 2}) rotate(-90)" text-anchor="middle">permutation time (s), log scale</text>')
-    for i, (tool, s) in enumerate(sorted(series.items(), key=lambda kv: (kv[0] == "H100 floor", kv[0]))):
-        c = "#000" if tool == "H100 floor" else colors[i % len(colors)]
-        dash = ' stroke-dasharray="5,4"' if tool == "H100 floor" else ""
+    for i, (tool, s) in enumerate(sorted(series.items(), key=lambda kv: (kv[0].endswith(" floor"), kv[0]))):
+        c = "#000" if tool.endswith(" floor") else colors[i % len(colors)]
+        dash = ' stroke-dasharray="5,4"' if tool.endswith(" floor") else ""
         s = sorted(p for p in s if p[0] > 0 and p[1] > 0)
         o.append(f'<polyline fill="none" stroke="{c}" stroke-width="2"{dash} points="' +
                  " ".join(f"{X(x):.1f},{Y(y):.1f}" for x, y in s) + '"/>')
@@ -289,7 +295,8 @@ def cmd_report(a):
                              "floor_s": {k: floormod.floor_seconds(PROJECT_NODES, PROJECT_EDGES, PROJECT_NODES, PROJECT_PERMUTATIONS, bw)
                                          for k, bw in floormod.BANDWIDTH.items()}}
     json.dump(res, open(os.path.join(d, "results.json"), "w"), indent=1)
-    svg_plot(rows, tools, os.path.join(d, "scaling.svg"), B)
+    fl = floor_gpu(meta)
+    svg_plot(rows, tools, os.path.join(d, "scaling.svg"), B, fl)
 
     m = meta.get("machine", {})
     L = [f"# Benchmark {meta.get('timestamp', '')}", "",
@@ -307,7 +314,7 @@ def cmd_report(a):
         L.append(f"## N = {size:,} nodes, {fmt(any_r.get('edges_file'))} edges in file")
         L.append("")
         hdr = ["tool", "load", "observed", "per permutation", f"total (B={B})", "wall (as run)", "peak RSS MB"]
-        hdr += [f"per-perm speedup vs {p}" for p in peers] + [f"total ratio vs {p}" for p in peers] + ["× H100 floor"]
+        hdr += [f"per-perm speedup vs {p}" for p in peers] + [f"total ratio vs {p}" for p in peers] + [f"× {fl[0]} floor"]
         L.append("| " + " | ".join(hdr) + " |")
         L.append("|" + "---|" * len(hdr))
         for t in tools:
@@ -326,8 +333,8 @@ def cmd_report(a):
                 pr = rs.get(p)
                 cells.append(fmt(pr["total_s"] / r["total_s"]) + "×" if pr and pr.get("total_s") and r.get("total_s") and t not in PEERS else "–")
             if t.endswith(("cuda", "opencl")) and r.get("permutations_s"):
-                fl = gpu_floor(r, r.get("permutations") or B, floormod.BANDWIDTH["h100"])
-                cells.append(fmt(r["permutations_s"] / fl) + "×")
+                fs = gpu_floor(r, r.get("permutations") or B, fl[1])
+                cells.append(fmt(r["permutations_s"] / fs) + "×")
             else:
                 cells.append("–")
             L.append("| " + " | ".join(cells) + " |")
