@@ -187,7 +187,7 @@ def main():
     ap.add_argument("--permutations", "-B", type=int, default=100)
     ap.add_argument("--seed", type=int, default=20121106)
     ap.add_argument("--mode", choices=["both", "loop", "batched"], default="both")
-    ap.add_argument("--batch", type=int, default=0, help="permutations per batch (0 = from --mem-gb, at most 64)")
+    ap.add_argument("--batch", type=int, default=0, help="permutations per batch (0 = from --mem-gb, at most 16)")
     ap.add_argument("--mem-gb", type=float, default=4.0, help="memory for the dense batch blocks")
     ap.add_argument("--dump-null", help="write the null draws (banner, feed per row) of the reported engine here")
     a = ap.parse_args()
@@ -232,7 +232,7 @@ def main():
         dtype = np.float32 if M * M < 2 ** 24 else np.float64
         P.A32 = P.A.astype(np.float32)
         packed = (P.banner + M * P.feed).astype(dtype)
-        K = a.batch or int(max(1, min(64, a.mem_gb * 1e9 / (4.0 * P.n + 72.0 * P.units.size))))
+        K = a.batch or int(max(1, min(16, a.mem_gb * 1e9 / (4.0 * P.n + 72.0 * P.units.size))))
         K = min(K, B)
         rng = np.random.default_rng(a.seed)
         nb_null, nf_null = np.empty(B), np.empty(B)
