@@ -73,6 +73,9 @@ def cmd_record(a):
         recs.append(dict(base, tool=a.tool, failed=True))
     elif a.kind == "engine":
         t = data.get("timings", {}) or {}
+        # The engine writes per-phase seconds under timings_seconds (load, direct, observed, permutations).
+        for phase, seconds in (data.get("timings_seconds") or {}).items():
+            t.setdefault(f"{phase}_s", seconds)
         r = dict(base, tool=a.tool, backend=a.backend, permutations=a.permutations)
         for k in ("load_s", "observed_s", "permutations_s", "per_permutation_s"):
             if isinstance(t.get(k), (int, float)):

@@ -1,0 +1,34 @@
+using GpuInference.Estimation;
+
+namespace GpuInference.Analysis;
+
+/// <summary>Everything <c>analyze</c> can be told; the defaults follow the paper.</summary>
+public sealed record AnalysisOptions
+{
+    /// <summary>Permutations in the null distribution (the paper used 1,000).</summary>
+    public int Permutations { get; init; } = 1000;
+
+    /// <summary>Seed of the permutation stream: permutation b is a function of (seed, b) alone.</summary>
+    public ulong Seed { get; init; } = 42;
+
+    /// <summary>"auto", "cpu", "opencl" or "cuda".</summary>
+    public string Backend { get; init; } = "auto";
+
+    /// <summary>Host threads; 0 means all cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Permutations per backend call; 0 means the backend's maximum.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Share of the voter record that could be matched (the paper's 0.40), for the totals.</summary>
+    public double MatchFraction { get; init; } = 0.40;
+
+    /// <summary>Robust covariance of the direct-effect regressions (the paper: heteroskedasticity-robust; HC2 default).</summary>
+    public CovarianceType Covariance { get; init; } = CovarianceType.HC2;
+
+    /// <summary>The vote2010 level that is the baseline of its dummies, when present.</summary>
+    public string Vote2010Baseline { get; init; } = "unknown";
+
+    /// <summary>Test-only: make the backend fail on this call, to exercise fallback.</summary>
+    public int? InjectFaultOnCall { get; init; }
+}
