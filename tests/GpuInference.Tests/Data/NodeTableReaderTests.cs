@@ -33,8 +33,7 @@ public sealed class NodeTableReaderTests : IDisposable
     [Fact]
     public void StringIdsAndRenamedColumnsWork()
     {
-        string path = _files.Write("nodes.csv.gz", "");
-        path = _files.WriteGzip("nodes.csv.gz", "who,y,b,f,past\n7,1,1,1,voted\nann,0,0,1,voted\n");
+        string path = _files.WriteGzip("nodes.csv.gz", "who,y,b,f,past\n7,1,1,1,voted\nann,0,0,1,voted\n");
         var options = new NodeTableOptions { IdColumn = "who", OutcomeColumn = "y", BannerColumn = "b", FeedColumn = "f", Vote2010Column = "past" };
         var table = NodeTableReader.Read(path, options);
         Assert.False(table.Ids!.IsInteger);
