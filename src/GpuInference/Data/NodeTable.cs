@@ -24,6 +24,10 @@ public sealed class NodeTable
     /// <summary>Whether each node logged in (0/1), or null when the column is absent.</summary>
     public byte[]? LoggedIn { get; init; }
 
+    /// <summary>The node ids as written in the files, and the lookup from id text to node index; null when the
+    /// table was built in memory without ids.</summary>
+    public NodeIdIndex? Ids { get; init; }
+
     /// <summary>The file the table was read from, for messages.</summary>
     public string Source { get; init; } = "";
 

@@ -1,0 +1,83 @@
+using GpuInference.Data;
+
+namespace GpuInference.Tests.Data;
+
+public sealed class CsvReaderTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static List<string[]> ReadAll(string path, List<long>? lines = null)
+    {
+        var rows = new List<string[]>();
+        using var csv = CsvReader.Open(path);
+        while (csv.ReadRecord())
+        {
+            var row = new string[csv.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = csv.GetString(i);
+            rows.Add(row);
+            lines?.Add(csv.Line);
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void QuotedFieldsHoldCommasQuotesAndLineBreaks()
+    {
+        string path = _files.Write("q.csv", "a,b,c\n\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"\nplain,,\"\"\n");
+        var lines = new List<long>();
+        var rows = ReadAll(path, lines);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["x,1", "say \"hi\"", "two\nlines"], rows[1]);
+        Assert.Equal(["plain", "", ""], rows[2]);
+        Assert.Equal([1L, 2L, 4L], lines);
+    }
+
+    [Fact]
+    public void CrLfAndLfGiveTheSameFieldsAndBlankLinesAreSkipped()
+    {
+        var lf = ReadAll(_files.Write("lf.csv", "id,v\n1,2\n\n3,4"));
+        var crlf = ReadAll(_files.Write("crlf.csv", "\uFEFFid,v\r\n1,2\r\n\r\n3,4\r\n"));
+        Assert.Equal(lf, crlf);
+        Assert.Equal(["3", "4"], crlf[2]);
+    }
+
+    [Fact]
+    public void GzipIsDetectedByContentNotName()
+    {
+        string path = _files.WriteGzip("edges.txt", "src,dst\n1,2\n");
+        Assert.Equal(["1", "2"], ReadAll(path)[1]);
+    }
+
+    [Fact]
+    public void Utf8TextSurvives()
+    {
+        Assert.Equal(["Zoë", "日本"], ReadAll(_files.Write("u.csv", "Zoë,\"日本\"\n"))[0]);
+    }
+
+    [Fact]
+    public void RecordsLongerThanTheBufferAreRead()
+    {
+        string longField = new('x', 3 << 20);
+        var rows = ReadAll(_files.Write("long.csv", $"a,b\n\"{longField}\",1\n2,3\n"));
+        Assert.Equal(longField.Length, rows[1][0].Length);
+        Assert.Equal(["2", "3"], rows[2]);
+    }
+
+    [Fact]
+    public void UnclosedQuoteNamesTheLineWhereTheRecordStarts()
+    {
+        string path = _files.Write("bad.csv", "a,b\n1,2\n\"open,3\n4,5\n");
+        var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
+        Assert.Equal($"{path}:3:1: quoted field is not closed before the end of the file", error.Message);
+    }
+
+    [Fact]
+    public void TextAfterAClosingQuoteIsAnError()
+    {
+        string path = _files.Write("bad.csv", "a,b\n1,\"2\"x\n");
+        var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
+        Assert.Equal($"{path}:2:2: unexpected character after a closing quote", error.Message);
+    }
+}
