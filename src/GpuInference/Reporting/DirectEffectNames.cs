@@ -30,8 +30,8 @@ public static class DirectEffectNames
         BothVsNeither => "Both vs neither",
         BothVsNeitherAdjusted => "Both vs neither, adjusted for 2010 turnout",
         PostStratified => "Both vs neither, post-stratified on 2010 turnout",
-        FactorialBanner => "Banner (factorial, stratified)",
-        FactorialFeed => "Feed (factorial, stratified)",
+        FactorialBanner => "Banner (factorial, adjusted for 2010 turnout)",
+        FactorialFeed => "Feed (factorial, adjusted for 2010 turnout)",
         Late => "Local average treatment effect (logged in)",
         _ => name,
     };

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using GpuInference.Analysis;
+using GpuInference.Cli.Terminal;
+using GpuInference.Estimation;
+using GpuInference.Reporting;
+using Spectre.Console;
+
+namespace GpuInference.Cli.Commands;
+
+/// <summary><c>analyze</c>: the paper's whole analysis on a dataset, written as report.json, report.md, null.csv and SVGs.</summary>
+internal static class AnalyzeCommand
+{
+    internal sealed class Options
+    {
+        public InputOptions Inputs { get; } = new();
+        public Option<int> Permutations { get; } = new("--permutations", "-B") { Description = "Permutations in the null distribution.", DefaultValueFactory = _ => 1000 };
+        public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the permutation stream.", DefaultValueFactory = _ => 42UL };
+        public Option<string> Backend { get; } = new("--backend") { Description = "auto, cpu, opencl or cuda.", DefaultValueFactory = _ => "auto" };
+        public Option<int> Threads { get; } = new("--threads") { Description = "Host threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Permutations per backend call (0: the backend's maximum, 64).", DefaultValueFactory = _ => 0 };
+        public Option<double> MatchFraction { get; } = new("--match-fraction") { Description = "Share of the voter record matched, for the totals.", DefaultValueFactory = _ => 0.40 };
+        public Option<CovarianceType> Se { get; } = new("--se") { Description = "Robust covariance of the direct effects.", DefaultValueFactory = _ => CovarianceType.HC2 };
+        public Option<string> Out { get; } = new("--out") { Description = "Folder for the report files.", Required = true };
+        public Option<int?> InjectFault { get; } = new("--inject-fault-on-call") { Description = "Testing only: make the backend fail on this call.", Hidden = true };
+
+        public void AddTo(Command command)
+        {
+            Inputs.AddTo(command);
+            foreach (Option option in new Option[] { Permutations, Seed, Backend, Threads, BatchSize, MatchFraction, Se, Out, InjectFault }) command.Options.Add(option);
+        }
+
+        public AnalysisOptions Analysis(ParseResult parsed)
+        {
+            int permutations = parsed.GetValue(Permutations);
+            if (permutations < 1) throw new UsageException("--permutations must be at least 1.");
+            double fraction = parsed.GetValue(MatchFraction);
+            if (!(fraction > 0 && fraction <= 1)) throw new UsageException("--match-fraction must be in (0, 1].");
+            return new AnalysisOptions
+            {
+                Permutations = permutations,
+                Seed = parsed.GetValue(Seed),
+                Backend = parsed.GetValue(Backend)!,
+                Threads = parsed.GetValue(Threads),
+                BatchSize = parsed.GetValue(BatchSize),
+                MatchFraction = fraction,
+                Covariance = parsed.GetValue(Se),
+                InjectFaultOnCall = parsed.GetValue(InjectFault),
+            };
+        }
+    }
+
+    public static Command Create(TextWriter output)
+    {
+        var options = new Options();
+        var command = new Command("analyze", "Direct effects, spillover effects with their permutation null, and the totals, from a nodes and an edges file.");
+        options.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
+            string outDir = parsed.GetValue(options.Out)!;
+            AnalysisReport report = Analyze(console, options, parsed, outDir);
+            ReportSummary.Print(console, report, outDir);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Loads, analyses and writes the report; the report files appear only when every step succeeded.</summary>
+    internal static AnalysisReport Analyze(IAnsiConsole console, Options options, ParseResult parsed, string outDir)
+    {
+        AnalysisOptions analysis = options.Analysis(parsed);
+        ReportOutput.RemoveStale(outDir);
+        AnalysisReport report = ConsoleProgress.Run(console, progress =>
+        {
+            LoadedDataset data = DatasetLoader.Load(options.Inputs, parsed, progress);
+            return ExperimentAnalysis.Run(data.Nodes, data.Graph, analysis, BackendCatalog.All, progress, data.Timings, data.Inputs);
+        });
+        ReportOutput.Write(report, outDir);
+        return report;
+    }
+}

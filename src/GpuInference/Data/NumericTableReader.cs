@@ -1,0 +1,46 @@
+namespace GpuInference.Data;
+
+/// <summary>Named numeric columns read from any CSV, for the general-purpose regression command.</summary>
+public sealed record NumericTable(string Source, int Rows, IReadOnlyDictionary<string, double[]> Columns);
+
+/// <summary>
+/// Reads the named columns of a CSV (plain or gzip) as doubles. A column listed as categorical may hold any text;
+/// its values are coded 0, 1, 2, ... in order of first appearance (for fixed effects). Every other cell must be a
+/// finite number: the first one that is not stops the read with its file, line and column.
+/// </summary>
+public static class NumericTableReader
+{
+    public static NumericTable Read(string path, IReadOnlyList<string> numeric, IReadOnlyList<string>? categorical = null)
+    {
+        categorical ??= [];
+        using CsvReader csv = CsvReader.Open(path);
+        string[] header = CsvHeader.Read(csv);
+        int[] numericAt = numeric.Select(name => CsvHeader.Require(csv, header, name)).ToArray();
+        int[] categoricalAt = categorical.Select(name => CsvHeader.Require(csv, header, name)).ToArray();
+        var numericValues = numeric.Select(_ => new List<double>()).ToArray();
+        var categoricalValues = categorical.Select(_ => new List<double>()).ToArray();
+        var codes = categorical.Select(_ => new Dictionary<string, int>()).ToArray();
+        while (csv.ReadRecord())
+        {
+            csv.RequireFieldCount(header.Length);
+            for (int c = 0; c < numericAt.Length; c++)
+            {
+                if (!Utf8Fields.TryParseFiniteDouble(csv[numericAt[c]], out double value))
+                    throw csv.Error(numericAt[c], $"column '{numeric[c]}': '{csv.GetString(numericAt[c])}' is not a finite number");
+                numericValues[c].Add(value);
+            }
+            for (int c = 0; c < categoricalAt.Length; c++)
+            {
+                string level = csv.GetString(categoricalAt[c]);
+                if (!codes[c].TryGetValue(level, out int code)) codes[c][level] = code = codes[c].Count;
+                categoricalValues[c].Add(code);
+            }
+        }
+        int rows = numericValues.Length > 0 ? numericValues[0].Count : categoricalValues.FirstOrDefault()?.Count ?? 0;
+        if (rows == 0) throw new DataFormatException(path, 2, 1, "no data rows");
+        var columns = new Dictionary<string, double[]>();
+        for (int c = 0; c < numeric.Count; c++) columns[numeric[c]] = numericValues[c].ToArray();
+        for (int c = 0; c < categorical.Count; c++) columns[categorical[c]] = categoricalValues[c].ToArray();
+        return new NumericTable(path, rows, columns);
+    }
+}
