@@ -35,11 +35,17 @@ internal static class AnalyzeCommand
             if (permutations < 1) throw new UsageException("--permutations must be at least 1.");
             double fraction = parsed.GetValue(MatchFraction);
             if (!(fraction > 0 && fraction <= 1)) throw new UsageException("--match-fraction must be in (0, 1].");
+            string backend = parsed.GetValue(Backend)!;
+            if (backend != "auto" && !BackendCatalog.All.Any(p => p.Name == backend))
+            {
+                throw new GpuInference.Backends.BackendUnavailableException(
+                    $"unknown backend '{backend}' (choose auto, {string.Join(", ", BackendCatalog.All.Select(p => p.Name))}).");
+            }
             return new AnalysisOptions
             {
                 Permutations = permutations,
                 Seed = parsed.GetValue(Seed),
-                Backend = parsed.GetValue(Backend)!,
+                Backend = backend,
                 Threads = parsed.GetValue(Threads),
                 BatchSize = parsed.GetValue(BatchSize),
                 MatchFraction = fraction,
