@@ -34,7 +34,7 @@
 #endif
 
 /* .NET's double.NaN, so that a singular fit has the same bits on every backend. */
-#define SINGULAR_NAN_BITS 0xFFF8000000000000ull
+#define SINGULAR_NAN_BITS ((u64)0xFFF80000u << 32)
 
 /* Upper-triangle index of (a, b), a <= b, row by row: (0,0) (0,1) (0,2) (0,3) (1,1) ... (3,3). */
 #define TRIANGLE(a, b) ((a) * REGRESSORS - (a) * ((a) - 1) / 2 + ((b) - (a)))
