@@ -76,6 +76,13 @@ internal sealed class DeviceProblem
         RowOffsetBytes + NeighborBytes + CellBytesLength + OutcomeBytes + ChunkStartBytes + StratumFirstChunkBytes
         + 2 * StratumDoubleBytes + KeyBytes + WordBytes + PartialIntBytes + PartialRealBytes + BetaBytes;
 
+    /// <summary>The same total as <see cref="TotalDeviceBytes"/>, from the problem's dimensions alone (for planning).</summary>
+    public static long EstimateBytes(long nodes, long units, long edges, long chunks, long strata) =>
+        Bytes(units + 1, sizeof(long)) + Bytes(edges, sizeof(int)) + Bytes(nodes, 1) + Bytes(units, sizeof(double))
+        + Bytes(chunks + 1, sizeof(int)) + Bytes(strata + 1, sizeof(int)) + 2 * Bytes(strata, sizeof(double)) + KeyBytes
+        + Bytes(2 * nodes, sizeof(ulong)) + Bytes(chunks * SpilloverMoments.IntegerSlots * KernelOptions.MaxBatch, sizeof(long))
+        + Bytes(chunks * SpilloverMoments.RealSlots * KernelOptions.MaxBatch, sizeof(double)) + BetaBytes;
+
     /// <summary>The largest single buffer (OpenCL caps one allocation, often at a quarter of device memory).</summary>
     public long LargestBufferBytes => new[] { RowOffsetBytes, NeighborBytes, OutcomeBytes, WordBytes, PartialIntBytes }.Max();
 

@@ -130,3 +130,25 @@ public sealed class DeviceCatalogTests
         Assert.True(code is 0 or 2, text);
     }
 }
+
+/// <summary>Device memory planning: the buffers of a paper-scale problem fit a 4 GiB device.</summary>
+public sealed class DeviceMemoryPlanTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void PaperScaleFitsInFourGibibytes()
+    {
+        // 15M nodes (all of them units), 75M edges, chunks of 2048 in about 100 strata.
+        long bytes = DeviceProblem.EstimateBytes(nodes: 15_000_000, units: 15_000_000, edges: 75_000_000, chunks: 15_000_000 / 2048 + 100, strata: 100);
+        output.WriteLine($"paper scale needs {bytes / (1024.0 * 1024 * 1024):F2} GiB of device memory");
+        Assert.True(bytes <= 4L << 30, $"{bytes} bytes");
+    }
+
+    [Fact]
+    public void EstimateMatchesTheBuffersOfAProblem()
+    {
+        var problem = TestProblems.Random(7, 1000, 900, 5, 3, false, chunkSize: 50);
+        var layout = new DeviceProblem(problem);
+        Assert.Equal(layout.TotalDeviceBytes,
+            DeviceProblem.EstimateBytes(problem.NodeCount, problem.UnitCount, problem.EdgeCount, problem.ChunkCount, problem.StratumCount));
+    }
+}
