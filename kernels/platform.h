@@ -1,0 +1,73 @@
+/*
+ * platform.h: the one place where CUDA C++ (NVRTC) and OpenCL C differ.
+ *
+ * Every other kernel file is written in the common subset of both dialects and uses only the names defined here:
+ *   KERNEL, DEVICE_FN     kernel entry points and helper functions
+ *   GLOBAL, LOCAL, CONSTANT  address spaces
+ *   u8, u32, u64, i64     fixed-width integers
+ *   get_global_id & co.   OpenCL work-item functions (re-created for CUDA)
+ *   BARRIER_LOCAL()       work-group barrier
+ *   POPCOUNT64, MUL_HI_U32, AS_DOUBLE
+ *
+ * Floating-point contraction is disabled in both dialects (here for OpenCL, by --fmad=false for NVRTC), so that
+ * a*b+c is two roundings as in the C# reference and results agree bit for bit.
+ */
+#ifndef GPUINFERENCE_PLATFORM_H
+#define GPUINFERENCE_PLATFORM_H
+
+#if defined(__CUDACC_RTC__) || defined(__CUDACC__)
+
+#define IS_CUDA 1
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef long long i64;
+
+#define KERNEL extern "C" __global__
+#define DEVICE_FN static __device__ __forceinline__
+#define GLOBAL
+#define LOCAL __shared__
+#define CONSTANT
+
+DEVICE_FN size_t get_local_id(u32 dim) { return dim == 0 ? threadIdx.x : dim == 1 ? threadIdx.y : threadIdx.z; }
+DEVICE_FN size_t get_local_size(u32 dim) { return dim == 0 ? blockDim.x : dim == 1 ? blockDim.y : blockDim.z; }
+DEVICE_FN size_t get_group_id(u32 dim) { return dim == 0 ? blockIdx.x : dim == 1 ? blockIdx.y : blockIdx.z; }
+DEVICE_FN size_t get_num_groups(u32 dim) { return dim == 0 ? gridDim.x : dim == 1 ? gridDim.y : gridDim.z; }
+DEVICE_FN size_t get_global_id(u32 dim) { return get_group_id(dim) * get_local_size(dim) + get_local_id(dim); }
+DEVICE_FN size_t get_global_size(u32 dim) { return get_num_groups(dim) * get_local_size(dim); }
+
+#define BARRIER_LOCAL() __syncthreads()
+#define POPCOUNT64(x) ((u32)__popcll(x))
+#define MUL_HI_U32(a, b) __umulhi((a), (b))
+#define AS_DOUBLE(bits) __longlong_as_double((long long)(bits))
+#define SQRT_F64(x) __dsqrt_rn(x)
+
+#else /* OpenCL C */
+
+#define IS_OPENCL 1
+
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#pragma OPENCL FP_CONTRACT OFF
+
+typedef uchar u8;
+typedef uint u32;
+typedef ulong u64;
+typedef long i64;
+
+#define KERNEL __kernel
+#define DEVICE_FN static inline
+#define GLOBAL __global
+#define LOCAL __local
+#define CONSTANT __constant
+
+#define BARRIER_LOCAL() barrier(CLK_LOCAL_MEM_FENCE)
+#define POPCOUNT64(x) ((u32)popcount(x))
+#define MUL_HI_U32(a, b) mul_hi((u32)(a), (u32)(b))
+#define AS_DOUBLE(bits) as_double((u64)(bits))
+/* OpenCL requires a correctly rounded double sqrt, as IEEE 754 and Math.Sqrt do. */
+#define SQRT_F64(x) sqrt(x)
+
+#endif
+
+#endif /* GPUINFERENCE_PLATFORM_H */

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using GpuInference.Backends;
+using GpuInference.Design;
+using GpuInference.Gpu.Common;
+using GpuInference.Random;
+using Xunit.Abstractions;
+
+namespace GpuInference.Tests.Gpu;
+
+/// <summary>
+/// One suite for every device backend: each concrete subclass names its backend with <see cref="GpuBackendAttribute"/>
+/// and inherits every test. The oracle is <see cref="SpilloverReference"/>; coefficients must agree bit for bit
+/// (singular fits are NaN on both sides). Sizes are chosen to leave remainders everywhere: 1, 2 and 31 nodes,
+/// batches of 1, 7 and 64 starting away from 0, empty rows, nodes without outcome, one large sparse graph.
+/// </summary>
+public abstract class BackendAgreementTests(ITestOutputHelper output)
+{
+    protected ITestOutputHelper Output { get; } = output;
+
+    private string BackendName => GetType().GetCustomAttributes(typeof(GpuBackendAttribute), false).OfType<GpuBackendAttribute>().Single().Name;
+
+    private IPermutationBackend Create(SpilloverProblem problem, BackendOptions? options = null)
+    {
+        IPermutationBackend backend = BackendGate.Provider(BackendName).Create(problem, options ?? BackendGate.Options);
+        Output.WriteLine($"{backend.Name} on {backend.Device}");
+        return backend;
+    }
+
+    private IDeviceKernelProbe Probe(IPermutationBackend backend) =>
+        backend as IDeviceKernelProbe ?? throw new InvalidOperationException($"{backend.Name} exposes no kernel probes");
+
+    [BackendFact]
+    public void PhiloxMatchesRandom123KnownAnswers()
+    {
+        using IPermutationBackend backend = Create(TestProblems.Random(1, 8, 8, 1, 1, false));
+        int checkedLines = 0;
+        foreach (string line in File.ReadLines(SharedData.KatVectors))
+        {
+            string[] fields = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length != 12 || fields[0] != "philox4x32") continue;
+            uint rounds = uint.Parse(fields[1], CultureInfo.InvariantCulture);
+            uint[] input = fields[2..8].Select(f => uint.Parse(f, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
+            uint[] expected = fields[8..12].Select(f => uint.Parse(f, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(expected, Probe(backend).Philox(input, rounds));
+            checkedLines++;
+        }
+        Assert.True(checkedLines >= 3, $"only {checkedLines} philox4x32 vectors found in {SharedData.KatVectors}");
+        Output.WriteLine($"{checkedLines} philox4x32 known answers agree");
+    }
+
+    [BackendFact]
+    public void RoundKeysMatchHost()
+    {
+        using IPermutationBackend backend = Create(TestProblems.Random(2, 8, 8, 1, 1, false));
+        var expected = new uint[PermutationBijection.Rounds];
+        foreach (var (seed, index) in new (ulong, ulong)[] { (0, 0), (42, 1), (0xFFFFFFFFFFFFFFFF, 0x1_0000_0003), (0x243F6A8885A308D3, 999) })
+        {
+            PermutationBijection.WriteRoundKeys(seed, index, expected);
+            Assert.Equal(expected, Probe(backend).RoundKeys(seed, index));
+        }
+    }
+
+    [BackendFact]
+    public void BijectionMatchesHost()
+    {
+        using IPermutationBackend backend = Create(TestProblems.Random(3, 8, 8, 1, 1, false));
+        foreach (uint size in new uint[] { 1, 2, 31, 255, 256, 257, 1000, 65537 })
+        {
+            foreach (ulong index in new ulong[] { 0, 7, 1UL << 40 })
+            {
+                var bijection = new PermutationBijection(20170401, index, size);
+                uint[] images = Probe(backend).Map(20170401, index, size);
+                for (uint i = 0; i < size; i++)
+                {
+                    if (images[i] != bijection.Map(i)) Assert.Fail($"size {size}, permutation {index}: image of {i} is {images[i]}, host says {bijection.Map(i)}");
+                }
+                Assert.Equal((int)size, images.Distinct().Count());
+            }
+        }
+    }
+
+    [BackendFact]
+    public void OneNode() => Agree(TestProblems.Random(11, 1, 1, 1, 0, false), Batches(11));
+
+    [BackendFact]
+    public void TwoNodes() => Agree(TestProblems.Random(12, 2, 2, 1, 1, false, emptyRows: 0), Batches(12));
+
+    [BackendFact]
+    public void TwoNodesOneUnit() => Agree(TestProblems.Random(13, 2, 1, 1, 1, true), Batches(13));
+
+    [BackendFact]
+    public void ThirtyOneNodesWithEmptyRowsAndNodesWithoutOutcome() =>
+        Agree(TestProblems.Random(14, 31, 25, 3, 3, false, emptyRows: 0.3, chunkSize: 4), Batches(14));
+
+    [BackendFact]
+    public void ThirtyOneNodesRealOutcome() =>
+        Agree(TestProblems.Random(15, 31, 31, 2, 4, true, emptyRows: 0.2, chunkSize: 5), Batches(15));
+
+    [BackendFact]
+    public void ManyStrataAndChunks() =>
+        Agree(TestProblems.Random(16, 5003, 4001, 37, 5, false, chunkSize: 61), Batches(16));
+
+    [BackendFact]
+    public void ManyStrataAndChunksRealOutcome() =>
+        Agree(TestProblems.Random(17, 5003, 4001, 37, 5, true, chunkSize: 61), Batches(17));
+
+    [BackendFact]
+    public void PermutationIndicesBeyond32Bits() =>
+        Agree(TestProblems.Random(18, 3001, 3001, 5, 4, true, chunkSize: 100), [new PermutationBatch(18, (1L << 33) + 5, 64)]);
+
+    [BackendFact]
+    public void LargeSparseGraph()
+    {
+        // 1,000,003 nodes (a prime), about 1.5 friends each, real outcome, default chunks: three permutations.
+        var watch = Stopwatch.StartNew();
+        SpilloverProblem problem = TestProblems.Random(19, 1_000_003, 900_001, 11, 1.5, true);
+        Output.WriteLine($"built in {watch.ElapsedMilliseconds} ms: {problem.NodeCount} nodes, {problem.EdgeCount} edges, {problem.ChunkCount} chunks");
+        Agree(problem, [new PermutationBatch(19, 17, 3), PermutationBatch.ObservedAssignment(19)]);
+    }
+
+    [BackendFact]
+    public void RepeatedBatchesGiveTheSameBits()
+    {
+        SpilloverProblem problem = TestProblems.Random(20, 500, 400, 4, 3, true, chunkSize: 33);
+        using IPermutationBackend backend = Create(problem);
+        var batch = new PermutationBatch(20, 3, 64);
+        var first = new double[64 * 4];
+        var second = new double[64 * 4];
+        backend.Fit(batch, first);
+        backend.Fit(new PermutationBatch(21, 0, 7), new double[7 * 4]);
+        backend.Fit(batch, second);
+        Assert.Equal(Bits(first), Bits(second));
+    }
+
+    [BackendFact]
+    public void FailOnCallThrowsAFaultOnThatCallOnly()
+    {
+        SpilloverProblem problem = TestProblems.Random(22, 50, 50, 2, 2, false);
+        using IPermutationBackend backend = Create(problem, BackendGate.Options with { FailOnCall = 2 });
+        var coefficients = new double[4];
+        backend.Fit(new PermutationBatch(22, 0, 1), coefficients);
+        Assert.Throws<BackendFaultException>(() => backend.Fit(new PermutationBatch(22, 1, 1), coefficients));
+        backend.Fit(new PermutationBatch(22, 1, 1), coefficients);
+        Assert.Equal(Bits(SpilloverReference.Fit(problem, new PermutationBatch(22, 1, 1))), Bits(coefficients));
+    }
+
+    [BackendFact]
+    public void BatchSizeOptionCapsTheBatch()
+    {
+        SpilloverProblem problem = TestProblems.Random(23, 50, 50, 2, 2, false);
+        using (IPermutationBackend backend = Create(problem))
+        {
+            Assert.Equal(64, backend.MaxBatchSize);
+            Assert.Throws<ArgumentOutOfRangeException>(() => backend.Fit(new PermutationBatch(1, 0, 65), new double[65 * 4]));
+        }
+        using (IPermutationBackend backend = Create(problem, BackendGate.Options with { BatchSize = 16 }))
+        {
+            Assert.Equal(16, backend.MaxBatchSize);
+        }
+    }
+
+    /// <summary>Batches of 1, 7 and 64 permutations starting away from 0, and the observed assignment.</summary>
+    private static PermutationBatch[] Batches(ulong seed) =>
+    [
+        new(seed, 0, 1),
+        new(seed, 5, 7),
+        new(seed, 1000, 64),
+        PermutationBatch.ObservedAssignment(seed),
+    ];
+
+    private void Agree(SpilloverProblem problem, IEnumerable<PermutationBatch> batches)
+    {
+        using IPermutationBackend backend = Create(problem);
+        foreach (PermutationBatch batch in batches)
+        {
+            var watch = Stopwatch.StartNew();
+            var actual = new double[batch.Count * SpilloverProblem.Regressors];
+            backend.Fit(batch, actual);
+            long device = watch.ElapsedMilliseconds;
+            watch.Restart();
+            double[] expected = SpilloverReference.Fit(problem, batch);
+            int finite = expected.Count(double.IsFinite);
+            Output.WriteLine($"batch seed={batch.Seed} first={batch.First} count={batch.Count} observed={batch.Observed}: " +
+                $"device {device} ms, reference {watch.ElapsedMilliseconds} ms, {finite} of {expected.Length} coefficients finite");
+            AssertAgree(expected, actual, batch);
+            // Large problems must actually fit: an all-NaN agreement would prove little.
+            if (problem.UnitCount >= 100) Assert.Equal(expected.Length, finite);
+        }
+    }
+
+    private static void AssertAgree(double[] expected, double[] actual, PermutationBatch batch)
+    {
+        for (int t = 0; t < expected.Length; t++)
+        {
+            // A singular fit is NaN with the bits of .NET's double.NaN on every backend.
+            if (double.IsNaN(expected[t]))
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(expected[t]) == BitConverter.DoubleToInt64Bits(actual[t]),
+                    $"permutation {batch.First + t / 4}, coefficient {t % 4}: expected NaN, got {actual[t]:R} (bits {BitConverter.DoubleToInt64Bits(actual[t]):X16})");
+                continue;
+            }
+            double scale = Math.Max(Math.Abs(expected[t]), 1e-300);
+            Assert.True(Math.Abs(expected[t] - actual[t]) <= 1e-12 * scale,
+                $"permutation {batch.First + t / 4}, coefficient {t % 4}: expected {expected[t]:R}, got {actual[t]:R}");
+            Assert.True(BitConverter.DoubleToInt64Bits(expected[t]) == BitConverter.DoubleToInt64Bits(actual[t]),
+                $"permutation {batch.First + t / 4}, coefficient {t % 4}: expected {expected[t]:R}, got {actual[t]:R} (not bit-identical)");
+        }
+    }
+
+    private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
+}
+
+[GpuBackend("opencl")]
+public sealed class OpenClAgreementTests(ITestOutputHelper output) : BackendAgreementTests(output);
+
+[GpuBackend("cuda")]
+public sealed class CudaAgreementTests(ITestOutputHelper output) : BackendAgreementTests(output);

@@ -1,0 +1,154 @@
+using GpuInference.Backends;
+using GpuInference.Gpu.Common;
+using GpuInference.Gpu.Cuda;
+using GpuInference.Gpu.Kernels;
+
+namespace GpuInference.Tests.Gpu;
+
+/// <summary>The parts of the CUDA backend that can be checked without a CUDA driver.</summary>
+public sealed class CudaHostTests
+{
+    [Fact]
+    public void ProbeWithoutDriverIsUnavailableWithAReason()
+    {
+        BackendAvailability availability = new CudaBackendProvider().Probe(new BackendOptions());
+        if (availability.IsAvailable) return; // a CUDA machine: the agreement suite covers it
+        Assert.False(string.IsNullOrWhiteSpace(availability.Reason));
+        if (!NativeLibraries.TryLoad(NativeLibraries.Cuda, out _))
+        {
+            Assert.StartsWith("no CUDA driver (", availability.Reason);
+            Assert.Contains(OperatingSystem.IsWindows() ? "nvcuda.dll" : "libcuda.so.1", availability.Reason);
+        }
+    }
+
+    [Fact]
+    public void CreateWithoutDriverThrowsUnavailable()
+    {
+        var provider = new CudaBackendProvider();
+        if (provider.Probe(new BackendOptions()).IsAvailable) return;
+        var problem = TestProblems.Random(1, 10, 10, 1, 1, false);
+        Assert.Throws<BackendUnavailableException>(() => provider.Create(problem, new BackendOptions()));
+    }
+
+    [Fact]
+    public void NvrtcOptionsKeepFloatingPointExact()
+    {
+        IReadOnlyList<string> options = KernelOptions.Nvrtc(9, 0);
+        Assert.Contains("--gpu-architecture=compute_90", options);
+        Assert.Contains("--fmad=false", options);
+        Assert.Contains("--prec-div=true", options);
+        Assert.Contains("--prec-sqrt=true", options);
+        Assert.DoesNotContain(options, o => o.Contains("fast-math", StringComparison.Ordinal));
+        Assert.Contains("-DMAX_BATCH=64", options);
+    }
+
+    [Fact]
+    public void OpenClOptionsCarryTheSameDefinesAndNoFastMath()
+    {
+        string options = KernelOptions.OpenCl();
+        foreach (var (name, value) in KernelOptions.Defines) Assert.Contains($"-D {name}={value}", options);
+        Assert.DoesNotContain("mad-enable", options);
+        Assert.DoesNotContain("fast-relaxed-math", options);
+        Assert.DoesNotContain("unsafe-math", options);
+    }
+
+    [Fact]
+    public void KernelSourceInlinesEveryIncludeOnce()
+    {
+        string source = KernelSource.Load(KernelSource.Spillover);
+        Assert.DoesNotMatch(@"(?m)^\s*#\s*include", source);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, "#define GPUINFERENCE_PLATFORM_H"));
+        foreach (string kernel in new[] { "philox_kat", "round_keys", "bijection_probe", "permute_cells", "chunk_sums", "solve" })
+            Assert.Contains($"KERNEL void {kernel}(", source);
+        Assert.Contains("#pragma OPENCL FP_CONTRACT OFF", source);
+    }
+
+    [Fact]
+    public void PtxCacheRoundTripsThroughDiskAndIgnoresTornFiles()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "gpuinference-ptx-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cache = new PtxCache(folder);
+            string key = PtxCache.Key("source", ["--fmad=false"], "nvrtc 12.8", "compute_90");
+            Assert.Equal(64, key.Length);
+            Assert.NotEqual(key, PtxCache.Key("source", ["--fmad=true"], "nvrtc 12.8", "compute_90"));
+            Assert.NotEqual(key, PtxCache.Key("source", ["--fmad=false"], "nvrtc 12.9", "compute_90"));
+            Assert.NotEqual(key, PtxCache.Key("source", ["--fmad=false"], "nvrtc 12.8", "compute_80"));
+            Assert.Null(cache.TryGet(key, out _));
+
+            cache.Put(key, ".version 8.0\n// body\n");
+            PtxCache.ClearMemory();
+            Assert.Equal(".version 8.0\n// body\n", cache.TryGet(key, out string origin));
+            Assert.Equal("disk", origin);
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+
+            // A torn write (body cut short) no longer matches its checksum and is ignored.
+            string path = cache.PathOf(key);
+            File.WriteAllText(path, File.ReadAllText(path)[..^5]);
+            PtxCache.ClearMemory();
+            Assert.Null(cache.TryGet(key, out _));
+        }
+        finally
+        {
+            PtxCache.ClearMemory();
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
+
+/// <summary>The device listing and the field self-check, which must work on any machine.</summary>
+public sealed class DeviceCatalogTests
+{
+    [Fact]
+    public void DescribeListsEveryProviderWithItsState()
+    {
+        string text = DeviceCatalog.Describe(DeviceCatalog.DeviceProviders());
+        Assert.Contains("cuda: ", text);
+        Assert.Contains("opencl: ", text);
+        Assert.Contains("kernels: ", text);
+    }
+
+    [Fact]
+    public void SelfCheckReferenceAgreesWithTheTestOracle()
+    {
+        var problem = TestProblems.Random(5, 300, 250, 3, 3, true, chunkSize: 17);
+        var batch = new PermutationBatch(5, 9, 7);
+        var (identical, max) = GpuSelfCheck.Compare(SpilloverReference.Fit(problem, batch), GpuSelfCheck.Reference(problem, batch));
+        Assert.True(identical, $"max relative difference {max}");
+    }
+
+    [Fact]
+    public void SelfCheckRunsOnWhateverDeviceIsHere()
+    {
+        var problem = TestProblems.Random(6, 2000, 1800, 4, 3, true, chunkSize: 97);
+        var output = new StringWriter();
+        int code = GpuSelfCheck.Run(problem, output);
+        string text = output.ToString();
+        Assert.Contains("cuda: ", text);
+        Assert.DoesNotContain("FAIL", text);
+        Assert.True(code is 0 or 2, text);
+    }
+}
+
+/// <summary>Device memory planning: the buffers of a paper-scale problem fit a 4 GiB device.</summary>
+public sealed class DeviceMemoryPlanTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void PaperScaleFitsInFourGibibytes()
+    {
+        // 15M nodes (all of them units), 75M edges, chunks of 2048 in about 100 strata.
+        long bytes = DeviceProblem.EstimateBytes(nodes: 15_000_000, units: 15_000_000, edges: 75_000_000, chunks: 15_000_000 / 2048 + 100, strata: 100);
+        output.WriteLine($"paper scale needs {bytes / (1024.0 * 1024 * 1024):F2} GiB of device memory");
+        Assert.True(bytes <= 4L << 30, $"{bytes} bytes");
+    }
+
+    [Fact]
+    public void EstimateMatchesTheBuffersOfAProblem()
+    {
+        var problem = TestProblems.Random(7, 1000, 900, 5, 3, false, chunkSize: 50);
+        var layout = new DeviceProblem(problem);
+        Assert.Equal(layout.TotalDeviceBytes,
+            DeviceProblem.EstimateBytes(problem.NodeCount, problem.UnitCount, problem.EdgeCount, problem.ChunkCount, problem.StratumCount));
+    }
+}
