@@ -19,6 +19,7 @@ internal static class Program
             DemoCommand.Create(output),
             PackCommand.Create(output),
             DevicesCommand.Create(output),
+            SelfCheckCommand.Create(output),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

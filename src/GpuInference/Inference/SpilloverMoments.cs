@@ -4,7 +4,7 @@ namespace GpuInference.Inference;
 
 /// <summary>
 /// The sufficient statistics of one permutation's spillover regression, and the small solve that turns them into
-/// coefficients. This is the host contract every backend meets: kernels/solve.cl performs the same operations in
+/// coefficients. This is the host contract every backend meets: the solve kernel in kernels/spillover.cl performs the same operations in
 /// the same order (no fused multiply-add), so the CPU and the devices agree bit for bit.
 /// <para>
 /// Per chunk and permutation a backend accumulates 18 numbers over the chunk's units, in unit order:

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using GpuInference.Design;
+using GpuInference.Gpu.Common;
+using GpuInference.Simulation;
+
+namespace GpuInference.Cli.Commands;
+
+/// <summary>
+/// <c>selfcheck</c> (hidden): on a machine with a GPU, compares every device backend with the host computation,
+/// bit for bit, on a simulated experiment. Exit 0 when all agree, 1 on a disagreement, 2 when no device could start.
+/// </summary>
+internal static class SelfCheckCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var n = new Option<int>("--n") { Description = "People in the simulated experiment.", DefaultValueFactory = _ => 100_003 };
+        var command = new Command("selfcheck", "Compare the device backends with the host, bit for bit.") { n };
+        command.Hidden = true;
+        command.SetAction(parsed =>
+        {
+            string dir = Path.Combine(Path.GetTempPath(), $"gpuinference-selfcheck-{Environment.ProcessId}");
+            try
+            {
+                Directory.CreateDirectory(dir);
+                var options = new ExperimentSimulationOptions { NodeCount = parsed.GetValue(n), Seed = 11 };
+                ExperimentSimulator.Write(Path.Combine(dir, "nodes.csv"), Path.Combine(dir, "edges.csv"), options);
+                var nodes = Data.NodeTableReader.Read(Path.Combine(dir, "nodes.csv"));
+                var graph = Graph.EdgeListReader.Read(Path.Combine(dir, "edges.csv"), nodes.Ids!);
+                SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph);
+                return GpuSelfCheck.Run(problem, output);
+            }
+            finally
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+        });
+        return command;
+    }
+}
