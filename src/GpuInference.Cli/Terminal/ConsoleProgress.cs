@@ -70,20 +70,35 @@ internal sealed class ConsoleProgress : IAnalysisProgress
 
     public void Warn(string message) => _warnings.Add(message);
 
-    /// <summary>For logs and pipes: one line when a phase starts and one when it ends, with its time.</summary>
+    /// <summary>
+    /// For logs and pipes: a line when a phase starts, one at most every ten seconds while it counts steps
+    /// (with the rate and the time left), and one when it ends.
+    /// </summary>
     private sealed class PlainProgress(IAnsiConsole console, List<string> warnings) : IAnalysisProgress
     {
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
         private readonly System.Diagnostics.Stopwatch _clock = new();
         private string _phase = "";
+        private long _total;
+        private TimeSpan _lastReport;
 
         public void Begin(string phase, long total)
         {
             _phase = phase;
+            _total = total;
+            _lastReport = TimeSpan.Zero;
             _clock.Restart();
             console.WriteLine(total > 0 ? $"{phase}: {total:N0} steps" : $"{phase}...");
         }
 
-        public void Advance(long done) { }
+        public void Advance(long done)
+        {
+            TimeSpan now = _clock.Elapsed;
+            if (_total <= 0 || done <= 0 || now - _lastReport < Interval) return;
+            _lastReport = now;
+            TimeSpan left = now * ((double)(_total - done) / done);
+            console.WriteLine($"{_phase}: {done:N0}/{_total:N0} ({100.0 * done / _total:F0}%), {now.TotalSeconds:F0} s elapsed, about {left.TotalSeconds:F0} s left");
+        }
 
         public void End() => console.WriteLine($"{_phase}: done in {_clock.Elapsed.TotalSeconds:F2} s");
 

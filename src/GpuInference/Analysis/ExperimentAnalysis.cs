@@ -48,6 +48,7 @@ public static class ExperimentAnalysis
 
         var backendOptions = new BackendOptions { Threads = options.Threads, BatchSize = options.BatchSize, FailOnCall = options.InjectFaultOnCall };
         using var session = BackendSession.Open(options.Backend, providers, problem, backendOptions);
+        int notesShown = session.Notes.Count;
         foreach (string note in session.Notes) progress.Warn($"backend: {note}");
 
         clock.Restart();
@@ -59,10 +60,7 @@ public static class ExperimentAnalysis
         {
             timings.Add(new PhaseTiming("per_permutation", clock.Elapsed / options.Permutations));
         }
-        foreach (string warning in result.Notes.Skip(session.Notes.Count(n => n.StartsWith("skipped", StringComparison.Ordinal))))
-        {
-            progress.Warn(warning);
-        }
+        foreach (string note in result.Notes.Skip(notesShown)) progress.Warn($"backend: {note}");
 
         clock.Restart();
         progress.Begin("model-based standard errors", 0);
@@ -90,6 +88,7 @@ public static class ExperimentAnalysis
                 SelfLoopsDropped = graph.SelfLoopsDropped,
                 DuplicatesDropped = graph.DuplicatesDropped,
                 InputPaths = inputs,
+                BackendNotes = result.Notes,
                 Timings = timings,
                 Version = typeof(ExperimentAnalysis).Assembly.GetName().Version?.ToString(3) ?? "",
                 CreatedAt = DateTimeOffset.UtcNow,

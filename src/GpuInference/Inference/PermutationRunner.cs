@@ -24,7 +24,7 @@ public sealed class PermutationRunner(BackendSession session)
 {
     private const int K = SpilloverProblem.Regressors;
 
-    /// <summary>Warnings raised while running (faults and fallbacks), in order.</summary>
+    /// <summary>Faults answered by retrying with smaller batches (fallbacks to another backend are in the session's notes).</summary>
     public List<string> Warnings { get; } = [];
 
     /// <summary>Runs the observed fit and permutations 0..B-1; <paramref name="progress"/> receives completed permutations.</summary>
@@ -59,10 +59,6 @@ public sealed class PermutationRunner(BackendSession session)
             {
                 throw new BackendFaultException($"every backend failed; last error: {fault}");
             }
-            else
-            {
-                Warnings.Add(session.Notes[^1]);
-            }
         }
         return new PermutationResult(observed, nulls, permutations, session.Current.Name, session.Current.Device, [.. session.Notes, .. Warnings]);
     }
@@ -72,7 +68,6 @@ public sealed class PermutationRunner(BackendSession session)
         while (!TryFit(batch, coefficients, out string? fault))
         {
             if (!session.FallBack(fault!)) throw new BackendFaultException($"every backend failed; last error: {fault}");
-            Warnings.Add(session.Notes[^1]);
         }
     }
 

@@ -58,6 +58,10 @@ public static class JsonReportWriter
         foreach (var (role, path) in meta.InputPaths) json.WriteString(role, path);
         json.WriteEndObject();
 
+        json.WriteStartArray("backend_notes");
+        foreach (string note in meta.BackendNotes) json.WriteStringValue(note);
+        json.WriteEndArray();
+
         json.WriteStartObject("timings_seconds");
         foreach (var timing in meta.Timings) Number(json, timing.Phase, timing.Elapsed.TotalSeconds);
         json.WriteEndObject();

@@ -157,6 +157,7 @@ public static class MarkdownReportWriter
         if (m.Threads > 0) md.Append($"| Host threads | {m.Threads} |\n");
         foreach (var (role, path) in m.InputPaths) md.Append($"| Input: {Cell(role)} | `{Cell(path)}` |\n");
         foreach (var t in m.Timings) md.Append($"| Time: {Cell(t.Phase)} | {ReportFormat.Duration(t.Elapsed)} |\n");
+        foreach (string note in m.BackendNotes) md.Append($"| Backend note | {Cell(note)} |\n");
         if (!string.IsNullOrEmpty(m.Version)) md.Append($"| Version | {Cell(m.Version)} |\n");
         if (m.CreatedAt is { } created) md.Append($"| Finished | {created.ToString("u", CultureInfo.InvariantCulture)} |\n");
         md.Append('\n');

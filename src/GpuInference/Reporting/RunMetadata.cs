@@ -39,6 +39,9 @@ public sealed record RunMetadata
     /// <summary>Wall-clock time per phase, in run order.</summary>
     public IReadOnlyList<PhaseTiming> Timings { get; init; } = [];
 
+    /// <summary>How the backend was chosen: why others were passed over, and any fallback taken mid-run.</summary>
+    public IReadOnlyList<string> BackendNotes { get; init; } = [];
+
     /// <summary>Version of the engine that produced the report.</summary>
     public string Version { get; init; } = "";
 
