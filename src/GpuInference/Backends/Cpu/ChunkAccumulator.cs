@@ -7,12 +7,20 @@ namespace GpuInference.Backends.Cpu;
 
 /// <summary>
 /// The exposure pass and the chunk sums for one chunk and a whole batch: for each unit (in unit order) count its
-/// friends' treatment bits per permutation, then add x = (nb, nf, b, f) into S, Q and x·y into P. The per-permutation
-/// sums are kept permutation-minor ([slot][p]) so that the 64 permutations of a batch add as SIMD vectors.
+/// friends' treatment bits per permutation, then add x = (nb, nf, b, f) into S, Q and x·y into P.
+/// <para>
+/// Sums are kept permutation-minor ([slot][p]) so the 64 permutations of a batch add as SIMD vectors, in 32-bit
+/// lanes (twice as many per vector as 64-bit ones) that are flushed into 64-bit totals before they could overflow.
+/// For an integer outcome x·y is summed in integers too: the kernels sum it in doubles, but every partial sum is an
+/// integer below 2^53 and therefore exact, so both give the same bits.
+/// </para>
 /// </summary>
 internal sealed class ChunkAccumulator
 {
     private const int Width = BitSlicedAssignment.Width;
+    private const int IntegerSlots = SpilloverMoments.IntegerSlots;
+    private const int RealSlots = SpilloverMoments.RealSlots;
+    private const int K = SpilloverProblem.Regressors;
 
     /// <summary>Byte lanes count to 255 before they would carry into their neighbour.</summary>
     private const int LaneCapacity = byte.MaxValue;
@@ -20,34 +28,70 @@ internal sealed class ChunkAccumulator
     /// <summary>SpreadBits[v] has byte i equal to bit i of v: adding it counts eight permutations at once.</summary>
     private static readonly ulong[] SpreadBits = BuildSpreadTable();
 
-    private readonly long[] _integers = new long[SpilloverMoments.IntegerSlots * Width];
-    private readonly double[] _reals = new double[SpilloverMoments.RealSlots * Width];
-    private readonly long[] _x = new long[SpilloverProblem.Regressors * Width];
+    // 32-bit running sums: S and Q, then (integer outcome only) P.
+    private readonly int[] _narrow = new int[(IntegerSlots + RealSlots) * Width];
+    private readonly long[] _wide = new long[(IntegerSlots + RealSlots) * Width];
+    private readonly double[] _realP = new double[RealSlots * Width];
+    private readonly int[] _x = new int[K * Width];
 
     /// <summary>Accumulates chunk <paramref name="chunk"/> and writes its sums into <paramref name="partials"/>.</summary>
     public void Accumulate(SpilloverProblem problem, BitSlicedAssignment words, int chunk, int count, ChunkPartials partials)
     {
-        Array.Clear(_integers);
-        Array.Clear(_reals);
+        Array.Clear(_narrow);
+        Array.Clear(_wide);
+        Array.Clear(_realP);
         int from = problem.ChunkStart[chunk], to = problem.ChunkStart[chunk + 1];
+        long largestTerm = LargestTerm(problem, from, to, out bool integerOutcome);
+        int flushEvery = (int)Math.Clamp(int.MaxValue / Math.Max(1, largestTerm), 1, int.MaxValue);
+        int pending = 0;
         for (int unit = from; unit < to; unit++)
         {
             CountExposures(problem, words, unit);
-            AddUnit(problem.Outcome[unit]);
+            double y = problem.Outcome[unit];
+            AddIntegers(integerOutcome ? (int)y : 0, integerOutcome);
+            if (!integerOutcome) AddRealProducts(y);
+            if (++pending == flushEvery)
+            {
+                FlushNarrow();
+                pending = 0;
+            }
         }
+        FlushNarrow();
         for (int p = 0; p < count; p++)
         {
             Span<long> ints = partials.IntegersOf(chunk, p);
             Span<double> reals = partials.RealsOf(chunk, p);
-            for (int slot = 0; slot < SpilloverMoments.IntegerSlots; slot++) ints[slot] = _integers[slot * Width + p];
-            for (int slot = 0; slot < SpilloverMoments.RealSlots; slot++) reals[slot] = _reals[slot * Width + p];
+            for (int slot = 0; slot < IntegerSlots; slot++) ints[slot] = _wide[slot * Width + p];
+            for (int slot = 0; slot < RealSlots; slot++)
+            {
+                reals[slot] = integerOutcome ? _wide[(IntegerSlots + slot) * Width + p] : _realP[slot * Width + p];
+            }
         }
+    }
+
+    /// <summary>
+    /// The largest value one unit can add to any 32-bit slot in this chunk (degree², degree·|y|), so the narrow
+    /// sums are flushed in time; and whether x·y can be summed in integers here.
+    /// </summary>
+    private static long LargestTerm(SpilloverProblem problem, int from, int to, out bool integerOutcome)
+    {
+        long degree = 1;
+        double largestY = 0;
+        for (int unit = from; unit < to; unit++)
+        {
+            degree = Math.Max(degree, problem.RowOffsets[unit + 1] - problem.RowOffsets[unit]);
+            largestY = Math.Max(largestY, Math.Abs(problem.Outcome[unit]));
+        }
+        long square = degree * degree;
+        integerOutcome = problem.OutcomeIsInteger && degree * largestY < int.MaxValue && square < int.MaxValue;
+        if (square >= int.MaxValue) throw new InvalidOperationException($"a unit with {degree:N0} close friends is beyond the exposure counters.");
+        return integerOutcome ? Math.Max(square, (long)(degree * largestY)) : square;
     }
 
     /// <summary>Writes x[regressor][p] for the unit: friends with banner, friends with feed, own banner, own feed.</summary>
     private void CountExposures(SpilloverProblem problem, BitSlicedAssignment words, int unit)
     {
-        Span<long> banner = _x.AsSpan(0, Width), feed = _x.AsSpan(Width, Width);
+        Span<int> banner = _x.AsSpan(0, Width), feed = _x.AsSpan(Width, Width);
         banner.Clear();
         feed.Clear();
         Span<ulong> bannerLanes = stackalloc ulong[Width / 8];
@@ -79,62 +123,74 @@ internal sealed class ChunkAccumulator
     }
 
     /// <summary>Byte p of the lanes (little-endian) is the count for permutation p.</summary>
-    private static void Flush(Span<ulong> lanes, Span<long> counts)
+    private static void Flush(Span<ulong> lanes, Span<int> counts)
     {
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(lanes);
         for (int p = 0; p < Width; p++) counts[p] += bytes[p];
     }
 
-    private static void Spread(ulong word, Span<long> values)
+    private static void Spread(ulong word, Span<int> values)
     {
-        for (int p = 0; p < Width; p++) values[p] = (long)((word >> p) & 1);
+        for (int p = 0; p < Width; p++) values[p] = (int)((word >> p) & 1);
     }
 
-    private void AddUnit(double y)
+    private void AddIntegers(int y, bool withOutcome)
     {
-        int lanes = Vector<long>.Count;
-        ReadOnlySpan<long> x = _x;
-        Span<long> ints = _integers;
-        Span<double> reals = _reals;
-        var yy = new Vector<double>(y);
+        int lanes = Vector<int>.Count;
+        ReadOnlySpan<int> x = _x;
+        Span<int> sums = _narrow;
+        var yy = new Vector<int>(y);
         for (int p = 0; p < Width; p += lanes)
         {
-            var x0 = new Vector<long>(x.Slice(p));
-            var x1 = new Vector<long>(x.Slice(Width + p));
-            var x2 = new Vector<long>(x.Slice(2 * Width + p));
-            var x3 = new Vector<long>(x.Slice(3 * Width + p));
-            Add(ints, 0, p, x0);
-            Add(ints, 1, p, x1);
-            Add(ints, 2, p, x2);
-            Add(ints, 3, p, x3);
-            Add(ints, 4, p, x0 * x0);
-            Add(ints, 5, p, x0 * x1);
-            Add(ints, 6, p, x0 * x2);
-            Add(ints, 7, p, x0 * x3);
-            Add(ints, 8, p, x1 * x1);
-            Add(ints, 9, p, x1 * x2);
-            Add(ints, 10, p, x1 * x3);
-            Add(ints, 11, p, x2); // own banner is 0/1, so b² = b
-            Add(ints, 12, p, x2 & x3);
-            Add(ints, 13, p, x3);
-            // x·y in double, one rounding for the product and one for the sum, as the kernels do (no FMA).
-            AddReal(reals, 0, p, Vector.ConvertToDouble(x0) * yy);
-            AddReal(reals, 1, p, Vector.ConvertToDouble(x1) * yy);
-            AddReal(reals, 2, p, Vector.ConvertToDouble(x2) * yy);
-            AddReal(reals, 3, p, Vector.ConvertToDouble(x3) * yy);
+            var x0 = new Vector<int>(x.Slice(p));
+            var x1 = new Vector<int>(x.Slice(Width + p));
+            var x2 = new Vector<int>(x.Slice(2 * Width + p));
+            var x3 = new Vector<int>(x.Slice(3 * Width + p));
+            Add(sums, 0, p, x0);
+            Add(sums, 1, p, x1);
+            Add(sums, 2, p, x2);
+            Add(sums, 3, p, x3);
+            Add(sums, 4, p, x0 * x0);
+            Add(sums, 5, p, x0 * x1);
+            Add(sums, 6, p, x0 * x2);
+            Add(sums, 7, p, x0 * x3);
+            Add(sums, 8, p, x1 * x1);
+            Add(sums, 9, p, x1 * x2);
+            Add(sums, 10, p, x1 * x3);
+            Add(sums, 11, p, x2); // own banner is 0/1, so b² = b
+            Add(sums, 12, p, x2 & x3);
+            Add(sums, 13, p, x3);
+            if (withOutcome)
+            {
+                Add(sums, 14, p, x0 * yy);
+                Add(sums, 15, p, x1 * yy);
+                Add(sums, 16, p, x2 * yy);
+                Add(sums, 17, p, x3 * yy);
+            }
         }
     }
 
-    private static void Add(Span<long> sums, int slot, int p, Vector<long> value)
+    /// <summary>x·y in double for a real outcome: one rounding for the product, one for the sum, as the kernels do (no FMA).</summary>
+    private void AddRealProducts(double y)
     {
-        Span<long> target = sums.Slice(slot * Width + p);
-        (new Vector<long>(target) + value).CopyTo(target);
+        Span<double> sums = _realP;
+        ReadOnlySpan<int> x = _x;
+        for (int slot = 0; slot < RealSlots; slot++)
+        {
+            for (int p = 0; p < Width; p++) sums[slot * Width + p] += (double)x[slot * Width + p] * y;
+        }
     }
 
-    private static void AddReal(Span<double> sums, int slot, int p, Vector<double> value)
+    private void FlushNarrow()
     {
-        Span<double> target = sums.Slice(slot * Width + p);
-        (new Vector<double>(target) + value).CopyTo(target);
+        for (int i = 0; i < _narrow.Length; i++) _wide[i] += _narrow[i];
+        Array.Clear(_narrow);
+    }
+
+    private static void Add(Span<int> sums, int slot, int p, Vector<int> value)
+    {
+        Span<int> target = sums.Slice(slot * Width + p);
+        (new Vector<int>(target) + value).CopyTo(target);
     }
 
     private static ulong[] BuildSpreadTable()
