@@ -6,7 +6,7 @@ using GpuInference.Simulation;
 namespace GpuInference.Cli.Commands;
 
 /// <summary>
-/// <c>selfcheck</c> (hidden): on a machine with a GPU, compares every device backend with the host computation,
+/// <c>selfcheck</c> (hidden): on a machine with a GPU, compares every device backend with the managed CPU backend,
 /// bit for bit, on a simulated experiment. Exit 0 when all agree, 1 on a disagreement, 2 when no device could start.
 /// </summary>
 internal static class SelfCheckCommand

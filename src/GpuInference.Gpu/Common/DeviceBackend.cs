@@ -1,20 +1,51 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using GpuInference.Backends;
 using GpuInference.Design;
 using GpuInference.Gpu.Kernels;
+using GpuInference.Random;
 
 namespace GpuInference.Gpu.Common;
 
 /// <summary>
-/// What the OpenCL and CUDA backends share: argument checks, the test-only fault injection of
-/// <see cref="BackendOptions.FailOnCall"/>, and the mapping of device failures to <see cref="BackendFaultException"/>
-/// so that the runner can retry the batch elsewhere.
+/// Everything the OpenCL and CUDA backends do alike: argument checks, the test-only fault injection of
+/// <see cref="BackendOptions.FailOnCall"/>, the mapping of device failures to <see cref="BackendFaultException"/>
+/// (so that the runner can retry the batch elsewhere), the start-up sequence (kernels, Philox self-test, problem
+/// upload) and the batch itself: round keys → permuted cells → chunk sums → solve → count × 4 coefficients back.
+/// Each API supplies only its primitives: allocate, copy, launch, and making its context current.
 /// </summary>
-internal abstract class DeviceBackend : IPermutationBackend
+/// <typeparam name="TBuffer">The API's device buffer.</typeparam>
+/// <typeparam name="TKernel">The API's compiled kernel.</typeparam>
+internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, IDeviceKernelProbe
+    where TBuffer : class, IDisposable
+    where TKernel : class
 {
     private readonly int? _failOnCall;
     private readonly Lock _gate = new();
+    private readonly List<IDisposable> _owned = [];
     private int _calls;
     private bool _disposed;
+
+    private TKernel _philoxKat = null!;
+    private TKernel _roundKeys = null!;
+    private TKernel _bijectionProbe = null!;
+    private TKernel _permuteCells = null!;
+    private TKernel _chunkSums = null!;
+    private TKernel _solve = null!;
+
+    private TBuffer _rowOffsets = null!;
+    private TBuffer _neighbors = null!;
+    private TBuffer _cells = null!;
+    private TBuffer _outcome = null!;
+    private TBuffer _chunkStart = null!;
+    private TBuffer _stratumFirstChunk = null!;
+    private TBuffer _stratumSize = null!;
+    private TBuffer _stratumOutcomeSum = null!;
+    private TBuffer _keys = null!;
+    private TBuffer _words = null!;
+    private TBuffer _partialInt = null!;
+    private TBuffer _partialReal = null!;
+    private TBuffer _beta = null!;
 
     protected DeviceBackend(DeviceProblem problem, BackendOptions options)
     {
@@ -47,7 +78,7 @@ internal abstract class DeviceBackend : IPermutationBackend
         try
         {
             // One set of device buffers per backend: batches run one at a time.
-            lock (_gate) FitOnDevice(batch, coefficients[..(batch.Count * SpilloverProblem.Regressors)]);
+            lock (_gate) RunBatch(batch, coefficients[..(batch.Count * SpilloverProblem.Regressors)]);
         }
         catch (Exception e) when (e is not BackendFaultException and not ArgumentException)
         {
@@ -55,10 +86,144 @@ internal abstract class DeviceBackend : IPermutationBackend
         }
     }
 
-    /// <summary>Runs the four kernels of one batch and reads back count × 4 coefficients.</summary>
-    protected abstract void FitOnDevice(PermutationBatch batch, Span<double> coefficients);
+    /// <summary>The four kernels of one batch, then count × 4 coefficients back.</summary>
+    private void RunBatch(PermutationBatch batch, Span<double> coefficients)
+    {
+        uint count = (uint)batch.Count;
+        DeviceProblem p = DeviceProblem;
+        using IDisposable? scope = Enter();
+        if (!batch.Observed)
+        {
+            Launch(_roundKeys, 1, KernelOptions.MaxBatch, [_keys, batch.Seed, (ulong)batch.First, count]);
+        }
+        Launch(_permuteCells, p.NodeGlobalSize / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize,
+            [_cells, _keys, _words, p.NodeCount, count, batch.Observed ? 1u : 0u, p.LeftBits, p.RightBits]);
+        Launch(_chunkSums, p.ChunkCount, KernelOptions.MaxBatch,
+            [_rowOffsets, _neighbors, _words, _outcome, _chunkStart, count, _partialInt, _partialReal]);
+        Launch(_solve, 1, KernelOptions.MaxBatch,
+            [_partialInt, _partialReal, _stratumFirstChunk, _stratumSize, _stratumOutcomeSum, p.StratumCount, count, _beta]);
+        Read(_beta, coefficients); // blocking: waits for the launches above, and reports their faults
+    }
 
+    public uint[] Philox(ReadOnlySpan<uint> vectors, uint rounds)
+    {
+        int count = vectors.Length / 6;
+        using IDisposable? scope = Enter();
+        using TBuffer input = Allocate(Math.Max(8, vectors.Length * sizeof(uint)));
+        using TBuffer output = Allocate(Math.Max(8, count * 4 * sizeof(uint)));
+        Write(input, vectors);
+        Launch(_philoxKat, DeviceProblem.RoundUp((ulong)count, KernelOptions.MaxBatch) / KernelOptions.MaxBatch, KernelOptions.MaxBatch,
+            [input, output, (uint)count, rounds]);
+        var result = new uint[count * 4];
+        Read(output, result.AsSpan());
+        return result;
+    }
+
+    public uint[] RoundKeys(ulong seed, ulong index)
+    {
+        using IDisposable? scope = Enter();
+        using TBuffer keys = Allocate(DeviceProblem.KeyBytes);
+        Launch(_roundKeys, 1, KernelOptions.MaxBatch, [keys, seed, index, 1u]);
+        var result = new uint[PermutationBijection.Rounds];
+        Read(keys, result.AsSpan());
+        return result;
+    }
+
+    public uint[] Map(ulong seed, ulong index, uint size)
+    {
+        int bits = PermutationBijection.CipherBits(size);
+        using IDisposable? scope = Enter();
+        using TBuffer keys = Allocate(DeviceProblem.KeyBytes);
+        using TBuffer images = Allocate(Math.Max(8, (long)size * sizeof(uint)));
+        Launch(_roundKeys, 1, KernelOptions.MaxBatch, [keys, seed, index, 1u]);
+        Launch(_bijectionProbe, DeviceProblem.RoundUp(size, KernelOptions.NodeGroupSize) / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize,
+            [keys, images, size, size, (uint)(bits / 2), (uint)(bits - bits / 2)]);
+        var result = new uint[size];
+        Read(images, result.AsSpan());
+        return result;
+    }
+
+    /// <summary>
+    /// Called by the API's constructor once its context and program exist: looks up the kernels, refuses a device
+    /// that fails the Philox self-test, uploads the problem and allocates the batch buffers.
+    /// </summary>
+    protected void Start()
+    {
+        using (Enter())
+        {
+            _philoxKat = Own(Kernel("philox_kat"));
+            _roundKeys = Own(Kernel("round_keys"));
+            _bijectionProbe = Own(Kernel("bijection_probe"));
+            _permuteCells = Own(Kernel("permute_cells"));
+            _chunkSums = Own(Kernel("chunk_sums"));
+            _solve = Own(Kernel("solve"));
+        }
+
+        PhiloxKnownAnswer.Verify(Philox(PhiloxKnownAnswer.Input, PhiloxKnownAnswer.Rounds), Device);
+
+        using (Enter())
+        {
+            DeviceProblem layout = DeviceProblem;
+            SpilloverProblem problem = layout.Problem;
+            _rowOffsets = Upload<long>(problem.RowOffsets, layout.RowOffsetBytes);
+            _neighbors = Upload<int>(problem.Neighbors, layout.NeighborBytes);
+            _cells = Upload(layout.CellBytes, layout.CellBytesLength);
+            _outcome = Upload<double>(problem.Outcome, layout.OutcomeBytes);
+            _chunkStart = Upload<int>(problem.ChunkStart, layout.ChunkStartBytes);
+            _stratumFirstChunk = Upload<int>(problem.StratumFirstChunk, layout.StratumFirstChunkBytes);
+            _stratumSize = Upload<double>(layout.StratumSize, layout.StratumDoubleBytes);
+            _stratumOutcomeSum = Upload<double>(problem.StratumOutcomeSum, layout.StratumDoubleBytes);
+            _keys = Own(Allocate(DeviceProblem.KeyBytes));
+            _words = Own(Allocate(layout.WordBytes));
+            _partialInt = Own(Allocate(layout.PartialIntBytes));
+            _partialReal = Own(Allocate(layout.PartialRealBytes));
+            _beta = Own(Allocate(DeviceProblem.BetaBytes));
+            Synchronize();
+        }
+    }
+
+    /// <summary>
+    /// For the API's constructor when any step of starting failed: releases what was created and throws
+    /// <see cref="BackendUnavailableException"/> (as it came, or wrapping <paramref name="error"/> with <paramref name="where"/>).
+    /// </summary>
+    [DoesNotReturn]
+    protected void StartFailed(Exception error, string where)
+    {
+        ReleaseDevice();
+        if (error is BackendUnavailableException) ExceptionDispatchInfo.Throw(error);
+        throw new BackendUnavailableException($"{where}: {error.Message}", error);
+    }
+
+    /// <summary>Makes the API's context current for the calls that follow, if it has one; null otherwise.</summary>
+    protected virtual IDisposable? Enter() => null;
+
+    /// <summary>Looks up a kernel of the compiled program.</summary>
+    protected abstract TKernel Kernel(string name);
+
+    /// <summary>A device buffer of <paramref name="bytes"/> bytes; <paramref name="readOnly"/> when kernels only read it.</summary>
+    protected abstract TBuffer Allocate(long bytes, bool readOnly = false);
+
+    /// <summary>Copies host data into a buffer.</summary>
+    protected abstract void Write<T>(TBuffer buffer, ReadOnlySpan<T> source) where T : unmanaged;
+
+    /// <summary>Copies a buffer back to the host once every kernel launched before has finished.</summary>
+    protected abstract void Read<T>(TBuffer buffer, Span<T> destination) where T : unmanaged;
+
+    /// <summary>Launches <paramref name="groups"/> one-dimensional groups of <paramref name="groupSize"/> work-items.</summary>
+    protected abstract void Launch(TKernel kernel, ulong groups, int groupSize, ReadOnlySpan<KernelArgument<TBuffer>> arguments);
+
+    /// <summary>Waits until the device has finished everything queued.</summary>
+    protected abstract void Synchronize();
+
+    /// <summary>Frees the API's own objects (context, queue, program or module), calling <see cref="ReleaseResources"/> where it must.</summary>
     protected abstract void ReleaseDevice();
+
+    /// <summary>Disposes the kernels and buffers <see cref="Start"/> created, newest first.</summary>
+    protected void ReleaseResources()
+    {
+        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
+        _owned.Clear();
+    }
 
     public void Dispose()
     {
@@ -69,5 +234,18 @@ internal abstract class DeviceBackend : IPermutationBackend
             ReleaseDevice();
         }
         GC.SuppressFinalize(this);
+    }
+
+    private T Own<T>(T resource)
+    {
+        if (resource is IDisposable disposable) _owned.Add(disposable);
+        return resource;
+    }
+
+    private TBuffer Upload<T>(ReadOnlySpan<T> data, long bytes) where T : unmanaged
+    {
+        TBuffer buffer = Own(Allocate(bytes, readOnly: true));
+        Write(buffer, data);
+        return buffer;
     }
 }

@@ -25,6 +25,20 @@ internal sealed class DeviceProblem
 
     public SpilloverProblem Problem { get; }
 
+    /// <summary>
+    /// The layout of <paramref name="problem"/>, or <see cref="Backends.BackendUnavailableException"/> when it does not fit
+    /// <paramref name="memory"/> bytes of device memory or one buffer exceeds <paramref name="maxAllocation"/>.
+    /// </summary>
+    public static DeviceProblem Fit(SpilloverProblem problem, string device, long memory, long maxAllocation = long.MaxValue)
+    {
+        var layout = new DeviceProblem(problem);
+        if (layout.TotalDeviceBytes > memory)
+            throw new Backends.BackendUnavailableException($"{device}: the problem needs {layout.TotalDeviceBytes >> 20} MiB, the device has {memory >> 20} MiB");
+        if (layout.LargestBufferBytes > maxAllocation)
+            throw new Backends.BackendUnavailableException($"{device}: a {layout.LargestBufferBytes >> 20} MiB buffer exceeds the device's largest allocation ({maxAllocation >> 20} MiB)");
+        return layout;
+    }
+
     /// <summary>Bits of the left half of the Feistel cipher (see PermutationBijection).</summary>
     public uint LeftBits { get; }
 

@@ -34,19 +34,7 @@ public sealed class CudaBackendProvider : IBackendProvider
         if (!availability.IsAvailable) throw new BackendUnavailableException(availability.Reason);
         TryEnumerate(out IReadOnlyList<CudaDevice> devices, out _);
 
-        var failures = new List<string>();
-        foreach (CudaDevice device in Ordered(devices))
-        {
-            try
-            {
-                return CudaBackend.Create(device, problem, options);
-            }
-            catch (BackendUnavailableException e)
-            {
-                failures.Add(e.Message);
-            }
-        }
-        throw new BackendUnavailableException("no CUDA device could start:\n" + string.Join('\n', failures));
+        return DeviceSelection.FirstThatStarts(Ordered(devices), device => CudaBackend.Create(device, problem, options), "CUDA");
     }
 
     private static IEnumerable<CudaDevice> Ordered(IReadOnlyList<CudaDevice> devices)
@@ -56,19 +44,6 @@ public sealed class CudaBackendProvider : IBackendProvider
         return devices.OrderByDescending(d => d.TotalMemory).ThenBy(d => d.Ordinal);
     }
 
-    private static bool TryEnumerate(out IReadOnlyList<CudaDevice> devices, out string reason)
-    {
-        devices = [];
-        if (!NativeLibraries.TryLoad(NativeLibraries.Cuda, out reason)) return false;
-        try
-        {
-            devices = CudaDevice.Enumerate();
-            return true;
-        }
-        catch (Exception e) when (e is CudaException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            reason = $"the CUDA driver did not start: {e.Message}";
-            return false;
-        }
-    }
+    private static bool TryEnumerate(out IReadOnlyList<CudaDevice> devices, out string reason) =>
+        DeviceSelection.TryEnumerate<CudaDevice, CudaException>(NativeLibraries.Cuda, CudaDevice.Enumerate, "the CUDA driver did not start", out devices, out reason);
 }

@@ -38,19 +38,7 @@ public sealed class OpenClBackendProvider : IBackendProvider
         IReadOnlyList<OpenClDevice> usable = Usable(all, options);
         if (usable.Count == 0) throw new BackendUnavailableException(Probe(options).Reason);
 
-        var failures = new List<string>();
-        foreach (OpenClDevice device in usable)
-        {
-            try
-            {
-                return OpenClBackend.Create(device, problem, options);
-            }
-            catch (BackendUnavailableException e)
-            {
-                failures.Add(e.Message);
-            }
-        }
-        throw new BackendUnavailableException("no OpenCL device could start:\n" + string.Join('\n', failures));
+        return DeviceSelection.FirstThatStarts(usable, device => OpenClBackend.Create(device, problem, options), "OpenCL");
     }
 
     /// <summary>Devices this provider would use, best first: GPUs before others, then by memory; the name filter first of all.</summary>
@@ -65,19 +53,6 @@ public sealed class OpenClBackendProvider : IBackendProvider
             .ToArray();
     }
 
-    private static bool TryEnumerate(out IReadOnlyList<OpenClDevice> devices, out string reason)
-    {
-        devices = [];
-        if (!NativeLibraries.TryLoad(NativeLibraries.OpenCl, out reason)) return false;
-        try
-        {
-            devices = OpenClDevice.Enumerate();
-            return true;
-        }
-        catch (Exception e) when (e is OpenClException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            reason = $"OpenCL enumeration failed: {e.Message}";
-            return false;
-        }
-    }
+    private static bool TryEnumerate(out IReadOnlyList<OpenClDevice> devices, out string reason) =>
+        DeviceSelection.TryEnumerate<OpenClDevice, OpenClException>(NativeLibraries.OpenCl, OpenClDevice.Enumerate, "OpenCL enumeration failed", out devices, out reason);
 }

@@ -28,22 +28,6 @@ internal sealed class TestFiles : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
-    /// <summary>
-    /// The shared/ folder: GPUINFERENCE_SHARED when set, else the nearest ancestor of the test binaries holding
-    /// shared/data (CI checks shared/ out beside the repository).
-    /// </summary>
-    public static string? FindShared()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("GPUINFERENCE_SHARED");
-        if (!string.IsNullOrEmpty(fromEnvironment) && Directory.Exists(Path.Combine(fromEnvironment, "data"))) return fromEnvironment;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "data"))) return candidate;
-        }
-        return null;
-    }
-
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuInference.Tests.Support;
 using System.Text.RegularExpressions;
 
 namespace GpuInference.Tests.Estimation;
@@ -24,7 +25,7 @@ internal sealed partial class NistDataSet
 
     public static NistDataSet Load(string name)
     {
-        string path = Path.Combine(SharedFolder.Find(), "data", "nist", name + ".dat");
+        string path = SharedData.PathOf("nist", name + ".dat");
         // A missing file fails the test: the certified checks are the estimator's ground truth and must not go quiet.
         Assert.True(File.Exists(path), $"NIST reference file missing: {path}");
         string[] lines = File.ReadAllLines(path);

@@ -4,13 +4,14 @@ using GpuInference.Backends;
 using GpuInference.Design;
 using GpuInference.Gpu.Common;
 using GpuInference.Random;
+using GpuInference.Tests.Support;
 using Xunit.Abstractions;
 
 namespace GpuInference.Tests.Gpu;
 
 /// <summary>
 /// One suite for every device backend: each concrete subclass names its backend with <see cref="GpuBackendAttribute"/>
-/// and inherits every test. The oracle is <see cref="SpilloverReference"/>; coefficients must agree bit for bit
+/// and inherits every test. The oracle is <see cref="ReferenceSpillover"/>; coefficients must agree bit for bit
 /// (singular fits are NaN on both sides). Sizes are chosen to leave remainders everywhere: 1, 2 and 31 nodes,
 /// batches of 1, 7 and 64 starting away from 0, empty rows, nodes without outcome, one large sparse graph.
 /// </summary>
@@ -33,7 +34,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     [BackendFact]
     public void PhiloxMatchesRandom123KnownAnswers()
     {
-        using IPermutationBackend backend = Create(TestProblems.Random(1, 8, 8, 1, 1, false));
+        using IPermutationBackend backend = Create(TestProblems.Random(nodes: 8, units: 8, meanDegree: 1, seed: 1));
         int checkedLines = 0;
         foreach (string line in File.ReadLines(SharedData.KatVectors))
         {
@@ -52,7 +53,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     [BackendFact]
     public void RoundKeysMatchHost()
     {
-        using IPermutationBackend backend = Create(TestProblems.Random(2, 8, 8, 1, 1, false));
+        using IPermutationBackend backend = Create(TestProblems.Random(nodes: 8, units: 8, meanDegree: 1, seed: 2));
         var expected = new uint[PermutationBijection.Rounds];
         foreach (var (seed, index) in new (ulong, ulong)[] { (0, 0), (42, 1), (0xFFFFFFFFFFFFFFFF, 0x1_0000_0003), (0x243F6A8885A308D3, 999) })
         {
@@ -64,7 +65,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     [BackendFact]
     public void BijectionMatchesHost()
     {
-        using IPermutationBackend backend = Create(TestProblems.Random(3, 8, 8, 1, 1, false));
+        using IPermutationBackend backend = Create(TestProblems.Random(nodes: 8, units: 8, meanDegree: 1, seed: 3));
         foreach (uint size in new uint[] { 1, 2, 31, 255, 256, 257, 1000, 65537 })
         {
             foreach (ulong index in new ulong[] { 0, 7, 1UL << 40 })
@@ -81,40 +82,40 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     }
 
     [BackendFact]
-    public void OneNode() => Agree(TestProblems.Random(11, 1, 1, 1, 0, false), Batches(11));
+    public void OneNode() => Agree(TestProblems.Random(nodes: 1, units: 1, meanDegree: 0, seed: 11), Batches(11));
 
     [BackendFact]
-    public void TwoNodes() => Agree(TestProblems.Random(12, 2, 2, 1, 1, false, emptyRows: 0), Batches(12));
+    public void TwoNodes() => Agree(TestProblems.Random(nodes: 2, units: 2, meanDegree: 1, seed: 12, emptyRows: 0), Batches(12));
 
     [BackendFact]
-    public void TwoNodesOneUnit() => Agree(TestProblems.Random(13, 2, 1, 1, 1, true), Batches(13));
+    public void TwoNodesOneUnit() => Agree(TestProblems.Random(nodes: 2, units: 1, meanDegree: 1, seed: 13, realOutcome: true), Batches(13));
 
     [BackendFact]
     public void ThirtyOneNodesWithEmptyRowsAndNodesWithoutOutcome() =>
-        Agree(TestProblems.Random(14, 31, 25, 3, 3, false, emptyRows: 0.3, chunkSize: 4), Batches(14));
+        Agree(TestProblems.Random(nodes: 31, units: 25, meanDegree: 3, seed: 14, chunkSize: 4, emptyRows: 0.3, strata: 3), Batches(14));
 
     [BackendFact]
     public void ThirtyOneNodesRealOutcome() =>
-        Agree(TestProblems.Random(15, 31, 31, 2, 4, true, emptyRows: 0.2, chunkSize: 5), Batches(15));
+        Agree(TestProblems.Random(nodes: 31, units: 31, meanDegree: 4, seed: 15, realOutcome: true, chunkSize: 5, emptyRows: 0.2, strata: 2), Batches(15));
 
     [BackendFact]
     public void ManyStrataAndChunks() =>
-        Agree(TestProblems.Random(16, 5003, 4001, 37, 5, false, chunkSize: 61), Batches(16));
+        Agree(TestProblems.Random(nodes: 5003, units: 4001, meanDegree: 5, seed: 16, chunkSize: 61, emptyRows: 0.1, strata: 37), Batches(16));
 
     [BackendFact]
     public void ManyStrataAndChunksRealOutcome() =>
-        Agree(TestProblems.Random(17, 5003, 4001, 37, 5, true, chunkSize: 61), Batches(17));
+        Agree(TestProblems.Random(nodes: 5003, units: 4001, meanDegree: 5, seed: 17, realOutcome: true, chunkSize: 61, emptyRows: 0.1, strata: 37), Batches(17));
 
     [BackendFact]
     public void PermutationIndicesBeyond32Bits() =>
-        Agree(TestProblems.Random(18, 3001, 3001, 5, 4, true, chunkSize: 100), [new PermutationBatch(18, (1L << 33) + 5, 64)]);
+        Agree(TestProblems.Random(nodes: 3001, units: 3001, meanDegree: 4, seed: 18, realOutcome: true, chunkSize: 100, emptyRows: 0.1, strata: 5), [new PermutationBatch(18, (1L << 33) + 5, 64)]);
 
     [BackendFact]
     public void LargeSparseGraph()
     {
         // 1,000,003 nodes (a prime), about 1.5 friends each, real outcome, default chunks: three permutations.
         var watch = Stopwatch.StartNew();
-        SpilloverProblem problem = TestProblems.Random(19, 1_000_003, 900_001, 11, 1.5, true);
+        SpilloverProblem problem = TestProblems.Random(nodes: 1_000_003, units: 900_001, meanDegree: 1.5, seed: 19, realOutcome: true, chunkSize: SpilloverProblem.DefaultChunkSize, emptyRows: 0.1, strata: 11);
         Output.WriteLine($"built in {watch.ElapsedMilliseconds} ms: {problem.NodeCount} nodes, {problem.EdgeCount} edges, {problem.ChunkCount} chunks");
         Agree(problem, [new PermutationBatch(19, 17, 3), PermutationBatch.ObservedAssignment(19)]);
     }
@@ -122,7 +123,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     [BackendFact]
     public void RepeatedBatchesGiveTheSameBits()
     {
-        SpilloverProblem problem = TestProblems.Random(20, 500, 400, 4, 3, true, chunkSize: 33);
+        SpilloverProblem problem = TestProblems.Random(nodes: 500, units: 400, meanDegree: 3, seed: 20, realOutcome: true, chunkSize: 33, strata: 4);
         using IPermutationBackend backend = Create(problem);
         var batch = new PermutationBatch(20, 3, 64);
         var first = new double[64 * 4];
@@ -136,19 +137,19 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     [BackendFact]
     public void FailOnCallThrowsAFaultOnThatCallOnly()
     {
-        SpilloverProblem problem = TestProblems.Random(22, 50, 50, 2, 2, false);
+        SpilloverProblem problem = TestProblems.Random(nodes: 50, units: 50, meanDegree: 2, seed: 22, strata: 2);
         using IPermutationBackend backend = Create(problem, BackendGate.Options with { FailOnCall = 2 });
         var coefficients = new double[4];
         backend.Fit(new PermutationBatch(22, 0, 1), coefficients);
         Assert.Throws<BackendFaultException>(() => backend.Fit(new PermutationBatch(22, 1, 1), coefficients));
         backend.Fit(new PermutationBatch(22, 1, 1), coefficients);
-        Assert.Equal(Bits(SpilloverReference.Fit(problem, new PermutationBatch(22, 1, 1))), Bits(coefficients));
+        Assert.Equal(Bits(ReferenceSpillover.Fit(problem, new PermutationBatch(22, 1, 1))), Bits(coefficients));
     }
 
     [BackendFact]
     public void BatchSizeOptionCapsTheBatch()
     {
-        SpilloverProblem problem = TestProblems.Random(23, 50, 50, 2, 2, false);
+        SpilloverProblem problem = TestProblems.Random(nodes: 50, units: 50, meanDegree: 2, seed: 23, strata: 2);
         using (IPermutationBackend backend = Create(problem))
         {
             Assert.Equal(64, backend.MaxBatchSize);
@@ -179,7 +180,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
             backend.Fit(batch, actual);
             long device = watch.ElapsedMilliseconds;
             watch.Restart();
-            double[] expected = SpilloverReference.Fit(problem, batch);
+            double[] expected = ReferenceSpillover.Fit(problem, batch);
             int finite = expected.Count(double.IsFinite);
             Output.WriteLine($"batch seed={batch.Seed} first={batch.First} count={batch.Count} observed={batch.Observed}: " +
                 $"device {device} ms, reference {watch.ElapsedMilliseconds} ms, {finite} of {expected.Length} coefficients finite");

@@ -1,7 +1,11 @@
 using GpuInference.Backends;
+using GpuInference.Backends.Cpu;
+using GpuInference.Design;
 using GpuInference.Gpu.Common;
 using GpuInference.Gpu.Cuda;
 using GpuInference.Gpu.Kernels;
+
+using GpuInference.Tests.Support;
 
 namespace GpuInference.Tests.Gpu;
 
@@ -26,7 +30,7 @@ public sealed class CudaHostTests
     {
         var provider = new CudaBackendProvider();
         if (provider.Probe(new BackendOptions()).IsAvailable) return;
-        var problem = TestProblems.Random(1, 10, 10, 1, 1, false);
+        var problem = TestProblems.Random(nodes: 10, units: 10, meanDegree: 1, seed: 1);
         Assert.Throws<BackendUnavailableException>(() => provider.Create(problem, new BackendOptions()));
     }
 
@@ -112,16 +116,66 @@ public sealed class DeviceCatalogTests
     [Fact]
     public void SelfCheckReferenceAgreesWithTheTestOracle()
     {
-        var problem = TestProblems.Random(5, 300, 250, 3, 3, true, chunkSize: 17);
+        // The self-check holds devices to the managed backend; that backend must itself be the oracle's bits.
+        var problem = TestProblems.Random(nodes: 300, units: 250, meanDegree: 3, seed: 5, realOutcome: true, chunkSize: 17, strata: 3);
         var batch = new PermutationBatch(5, 9, 7);
-        var (identical, max) = GpuSelfCheck.Compare(SpilloverReference.Fit(problem, batch), GpuSelfCheck.Reference(problem, batch));
+        using var reference = new CpuBackend(problem, new BackendOptions());
+        var actual = new double[batch.Count * SpilloverProblem.Regressors];
+        reference.Fit(batch, actual);
+        var (identical, max) = GpuSelfCheck.Compare(ReferenceSpillover.Fit(problem, batch), actual);
         Assert.True(identical, $"max relative difference {max}");
+    }
+
+    [Fact]
+    public void SelfCheckExitCodesSayAgreeDisagreeOrNoDevice()
+    {
+        var problem = TestProblems.Random(nodes: 200, units: 180, meanDegree: 3, seed: 8, realOutcome: true, chunkSize: 13, strata: 3);
+
+        var agreeing = new StringWriter();
+        Assert.Equal(0, GpuSelfCheck.Run(problem, agreeing, [new StandInProvider("same", perturb: false)]));
+        Assert.Contains("same on stand-in: batch first=0 count=64: OK", agreeing.ToString());
+
+        var disagreeing = new StringWriter();
+        Assert.Equal(1, GpuSelfCheck.Run(problem, disagreeing, [new StandInProvider("same", perturb: false), new StandInProvider("off", perturb: true)]));
+        Assert.Contains("off on stand-in: batch first=0 count=64: FAIL", disagreeing.ToString());
+
+        var none = new StringWriter();
+        Assert.Equal(2, GpuSelfCheck.Run(problem, none, []));
+        Assert.Contains("no device backend could start", none.ToString());
+    }
+
+    /// <summary>A "device" that is the managed backend, optionally one ulp off in every coefficient.</summary>
+    private sealed class StandInProvider(string name, bool perturb) : IBackendProvider
+    {
+        public string Name => name;
+
+        public BackendAvailability Probe(BackendOptions options) => new(true, "stand-in", []);
+
+        public IPermutationBackend Create(SpilloverProblem problem, BackendOptions options) => new StandIn(name, perturb, new CpuBackend(problem, options));
+
+        private sealed class StandIn(string name, bool perturb, CpuBackend inner) : IPermutationBackend
+        {
+            public string Name => name;
+
+            public string Device => "stand-in";
+
+            public int MaxBatchSize => inner.MaxBatchSize;
+
+            public void Fit(PermutationBatch batch, Span<double> coefficients)
+            {
+                inner.Fit(batch, coefficients);
+                if (!perturb) return;
+                for (int t = 0; t < batch.Count * SpilloverProblem.Regressors; t++) coefficients[t] = Math.BitIncrement(coefficients[t]);
+            }
+
+            public void Dispose() => inner.Dispose();
+        }
     }
 
     [Fact]
     public void SelfCheckRunsOnWhateverDeviceIsHere()
     {
-        var problem = TestProblems.Random(6, 2000, 1800, 4, 3, true, chunkSize: 97);
+        var problem = TestProblems.Random(nodes: 2000, units: 1800, meanDegree: 3, seed: 6, realOutcome: true, chunkSize: 97, strata: 4);
         var output = new StringWriter();
         int code = GpuSelfCheck.Run(problem, output);
         string text = output.ToString();
@@ -146,7 +200,7 @@ public sealed class DeviceMemoryPlanTests(Xunit.Abstractions.ITestOutputHelper o
     [Fact]
     public void EstimateMatchesTheBuffersOfAProblem()
     {
-        var problem = TestProblems.Random(7, 1000, 900, 5, 3, false, chunkSize: 50);
+        var problem = TestProblems.Random(nodes: 1000, units: 900, meanDegree: 3, seed: 7, chunkSize: 50, strata: 5);
         var layout = new DeviceProblem(problem);
         Assert.Equal(layout.TotalDeviceBytes,
             DeviceProblem.EstimateBytes(problem.NodeCount, problem.UnitCount, problem.EdgeCount, problem.ChunkCount, problem.StratumCount));

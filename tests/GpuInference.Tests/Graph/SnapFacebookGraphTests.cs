@@ -1,6 +1,7 @@
 using GpuInference.Data;
 using GpuInference.Graph;
 using GpuInference.Tests.Data;
+using GpuInference.Tests.Support;
 
 namespace GpuInference.Tests.Graph;
 
@@ -13,8 +14,7 @@ public sealed class SnapFacebookGraphTests : IDisposable
     [Fact]
     public void EgoFacebookLoadsWithBothDirections()
     {
-        string shared = TestFiles.FindShared() ?? throw new InvalidOperationException("shared/data not found above " + AppContext.BaseDirectory);
-        string snap = Path.Combine(shared, "data", "graphs", "facebook_combined.txt");
+        string snap = SharedData.PathOf("graphs", "facebook_combined.txt");
         long pairs = SnapEdgeListConverter.Convert(snap, _files.PathOf("nodes.csv"), _files.PathOf("edges.csv"));
         Assert.Equal(88_234, pairs);
 

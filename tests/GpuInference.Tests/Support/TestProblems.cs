@@ -3,23 +3,32 @@ using GpuInference.Random;
 
 namespace GpuInference.Tests.Support;
 
-/// <summary>Small spillover problems with awkward shapes, built from a seed.</summary>
+/// <summary>
+/// Spillover problems of awkward shapes for every backend test: 1, 2 or 31 nodes, a prime million, empty rows,
+/// nodes without outcome, 0/1 and real outcomes. Everything is drawn from the seed, so a failure reproduces.
+/// </summary>
 public static class TestProblems
 {
     /// <summary>
     /// A random directed graph on <paramref name="nodes"/> nodes of which the first <paramref name="units"/> have an
-    /// outcome; degrees vary from 0 to 2·meanDegree, cells follow the paper's skewed 2×2 shares unless
-    /// <paramref name="balanced"/>, and strata are (degree × one of three levels).
+    /// outcome; degrees vary from 0 to 2·meanDegree (a fraction <paramref name="emptyRows"/> more is forced to 0),
+    /// cells follow the paper's skewed 2×2 shares unless <paramref name="balanced"/>. Units are sorted by
+    /// (degree, one of three levels); strata are those keys, or <paramref name="strata"/> equal slices of that order.
     /// </summary>
-    public static SpilloverProblem Random(int nodes, int units, int meanDegree, ulong seed, bool realOutcome = false, bool balanced = true, int chunkSize = 16)
+    public static SpilloverProblem Random(
+        int nodes, int units, double meanDegree, ulong seed, bool realOutcome = false, bool balanced = true,
+        int chunkSize = 16, double emptyRows = 0, int? strata = null)
     {
         var stream = new Stream(seed);
         var degree = new int[units];
         var level = new int[units];
+        uint degrees = (uint)Math.Ceiling(2 * meanDegree) + 1;
         for (int i = 0; i < units; i++)
         {
-            degree[i] = (int)(stream.Next() % (uint)(2 * meanDegree + 1));
+            degree[i] = (int)(stream.Next() % degrees);
             level[i] = (int)(stream.Next() % 3);
+            // Drawn only when asked for, so that problems without forced empty rows keep their data.
+            if (emptyRows > 0 && stream.Next() % 1_000_000 < emptyRows * 1_000_000) degree[i] = 0;
         }
         int[] order = Enumerable.Range(0, units).OrderBy(i => degree[i] * 3 + level[i]).ThenBy(i => i).ToArray();
         var rowOffsets = new long[units + 1];
@@ -47,6 +56,12 @@ public static class TestProblems
             outcome[r] = realOutcome ? (stream.Next() % 100000) / 1000.0 - 37.5 : stream.Next() % 4 < 3 ? 1 : 0;
         }
         stratumStart.Add(units);
+        if (strata is int count)
+        {
+            count = Math.Clamp(count, 1, Math.Max(1, units));
+            stratumStart = [.. Enumerable.Range(0, count + 1).Select(s => (int)((long)units * s / count))];
+            labels = [.. Enumerable.Range(0, count).Select(s => $"stratum {s}")];
+        }
         var cells = new TreatmentCell[nodes];
         for (int j = 0; j < nodes; j++)
         {
