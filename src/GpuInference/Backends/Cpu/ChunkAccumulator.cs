@@ -96,7 +96,7 @@ internal sealed class ChunkAccumulator
         feed.Clear();
         Span<ulong> bannerLanes = stackalloc ulong[Width / 8];
         Span<ulong> feedLanes = stackalloc ulong[Width / 8];
-        ulong[] bannerWords = words.Banner, feedWords = words.Feed;
+        ulong[] pairs = words.Words;
         long first = problem.RowOffsets[unit], end = problem.RowOffsets[unit + 1];
         while (first < end)
         {
@@ -105,16 +105,16 @@ internal sealed class ChunkAccumulator
             feedLanes.Clear();
             for (long e = first; e < stop; e++)
             {
-                int friend = problem.Neighbors[e];
-                AddToLanes(bannerLanes, bannerWords[friend]);
-                AddToLanes(feedLanes, feedWords[friend]);
+                long friend = 2L * problem.Neighbors[e];
+                AddToLanes(bannerLanes, pairs[friend]);
+                AddToLanes(feedLanes, pairs[friend + 1]);
             }
             Flush(bannerLanes, banner);
             Flush(feedLanes, feed);
             first = stop;
         }
-        Spread(words.Banner[unit], _x.AsSpan(2 * Width, Width));
-        Spread(words.Feed[unit], _x.AsSpan(3 * Width, Width));
+        Spread(pairs[2L * unit], _x.AsSpan(2 * Width, Width));
+        Spread(pairs[2L * unit + 1], _x.AsSpan(3 * Width, Width));
     }
 
     private static void AddToLanes(Span<ulong> lanes, ulong word)
