@@ -101,37 +101,73 @@ public readonly struct PermutationBijection
 
     private int MapRangeAvx2(ulong start, Span<uint> images)
     {
-        var size = Vector256.Create((uint)Math.Min(Size, uint.MaxValue));
+        const int group = 32;
         var lanes = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
         var eight = Vector256.Create(8u);
-        int t = 0;
-        // Thirty-two elements a pass, as four independent vectors: one Feistel round is a serial chain of about ten
-        // cycles, so a single vector leaves the multipliers idle; four chains interleaved round by round fill them.
-        for (; t + 32 <= images.Length; t += 32)
+        int full = images.Length & ~(group - 1);
+        // First pass: every element once, thirty-two at a time as four independent vectors. One Feistel round is a
+        // serial chain of about ten cycles, so a single vector leaves the multipliers idle; four chains fill them.
+        for (int t = 0; t < full; t += group)
         {
             Vector256<uint> v0 = Vector256.Create((uint)(start + (ulong)t)) + lanes, v1 = v0 + eight, v2 = v1 + eight, v3 = v2 + eight;
-            Vector256<uint> p0 = Vector256<uint>.AllBitsSet, p1 = p0, p2 = p0, p3 = p0;
-            do
-            {
-                // Cycle walking: only lanes still outside [0, N) take another pass.
-                Vector256<uint> e0 = v0, e1 = v1, e2 = v2, e3 = v3;
-                Encrypt(ref e0, ref e1, ref e2, ref e3);
-                v0 = Vector256.ConditionalSelect(p0, e0, v0);
-                v1 = Vector256.ConditionalSelect(p1, e1, v1);
-                v2 = Vector256.ConditionalSelect(p2, e2, v2);
-                v3 = Vector256.ConditionalSelect(p3, e3, v3);
-                p0 = Vector256.GreaterThanOrEqual(v0, size);
-                p1 = Vector256.GreaterThanOrEqual(v1, size);
-                p2 = Vector256.GreaterThanOrEqual(v2, size);
-                p3 = Vector256.GreaterThanOrEqual(v3, size);
-            }
-            while (((p0 | p1) | (p2 | p3)) != Vector256<uint>.Zero);
+            Encrypt(ref v0, ref v1, ref v2, ref v3);
             v0.CopyTo(images.Slice(t));
             v1.CopyTo(images.Slice(t + 8));
             v2.CopyTo(images.Slice(t + 16));
             v3.CopyTo(images.Slice(t + 24));
         }
-        return t;
+
+        // Cycle walking: only the images that fell outside [0, N) (up to half of them, 10% at paper scale) go round
+        // again, packed thirty-two to a pass, so no lane encrypts for nothing while its neighbours walk on.
+        int[] walking = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, full));
+        try
+        {
+            int pending = 0;
+            for (int t = 0; t < full; t++)
+            {
+                if (images[t] >= Size) walking[pending++] = t;
+            }
+            Span<uint> packed = stackalloc uint[group];
+            while (pending >= group)
+            {
+                int kept = 0;
+                int groups = pending & ~(group - 1);
+                for (int g = 0; g < groups; g += group)
+                {
+                    for (int k = 0; k < group; k++) packed[k] = images[walking[g + k]];
+                    Vector256<uint> v0 = Vector256.Create<uint>(packed), v1 = Vector256.Create<uint>(packed.Slice(8));
+                    Vector256<uint> v2 = Vector256.Create<uint>(packed.Slice(16)), v3 = Vector256.Create<uint>(packed.Slice(24));
+                    Encrypt(ref v0, ref v1, ref v2, ref v3);
+                    v0.CopyTo(packed);
+                    v1.CopyTo(packed.Slice(8));
+                    v2.CopyTo(packed.Slice(16));
+                    v3.CopyTo(packed.Slice(24));
+                    for (int k = 0; k < group; k++)
+                    {
+                        int at = walking[g + k];
+                        images[at] = packed[k];
+                        if (packed[k] >= Size) walking[kept++] = at; // kept never overtakes the reading position
+                    }
+                }
+                for (int g = groups; g < pending; g++) walking[kept++] = walking[g];
+                pending = kept;
+            }
+            for (int i = 0; i < pending; i++)
+            {
+                ulong value = images[walking[i]];
+                do
+                {
+                    value = Encrypt(value);
+                }
+                while (value >= Size);
+                images[walking[i]] = (uint)value;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(walking);
+        }
+        return full;
     }
 
     private void Encrypt(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d)
