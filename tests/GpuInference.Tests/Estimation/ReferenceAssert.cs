@@ -28,4 +28,13 @@ internal static class ReferenceAssert
         // p comes from an incomplete beta in each library; 1e-9 still tells a wrong df apart.
         Close(r[prefix + ".p"], estimate.P, prefix + " p", 1e-9);
     }
+
+    /// <summary>Every coefficient, its SE, CI and p, the residual df and R² of a fit, against R's values under a key prefix.</summary>
+    public static void MatchesFit(OlsResult fit, string prefix)
+    {
+        ReferenceData r = ReferenceData.Shared;
+        foreach (string name in fit.Names) Matches(fit.Estimate(name), $"{prefix}.{name}");
+        Assert.Equal(r[$"{prefix}.df"], fit.ResidualDegreesOfFreedom);
+        Close(r[$"{prefix}.r2"], fit.RSquared, "R²");
+    }
 }
