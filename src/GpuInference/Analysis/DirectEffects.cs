@@ -26,11 +26,11 @@ public static class DirectEffects
         RequireBothArms(both, "both treatments", "neither");
 
         var plain = new DesignMatrix(contrast.Length).AddIntercept().AddColumn("both", both);
-        results.Add(Effect(DirectEffectNames.BothVsNeither, FitOrExplain(plain, y, options.Covariance), "both", contrast.Length));
+        results.Add(Effect(DirectEffectNames.BothVsNeither, OrdinaryLeastSquares.Fit(plain, y, options.Covariance), "both", contrast.Length));
 
         var adjusted = new DesignMatrix(contrast.Length).AddIntercept().AddColumn("both", both)
             .AddDummies("vote2010", vote.AsSpan(), nodes.Vote2010Levels, baseline);
-        results.Add(Effect(DirectEffectNames.BothVsNeitherAdjusted, FitOrExplain(adjusted, y, options.Covariance), "both", contrast.Length,
+        results.Add(Effect(DirectEffectNames.BothVsNeitherAdjusted, OrdinaryLeastSquares.Fit(adjusted, y, options.Covariance), "both", contrast.Length,
             $"adjusted for vote2010 dummies, '{nodes.Vote2010Levels[baseline]}' the baseline"));
 
         bool[] treated = both.Select(v => v == 1).ToArray();
@@ -44,7 +44,7 @@ public static class DirectEffects
         byte[] voteAll = units.Select(i => nodes.Vote2010[i]).ToArray();
         var factorial = new DesignMatrix(units.Length).AddIntercept().AddColumn("banner", banner).AddColumn("feed", feed)
             .AddDummies("vote2010", voteAll.AsSpan(), nodes.Vote2010Levels, baseline);
-        OlsResult factorialFit = FitOrExplain(factorial, yAll, options.Covariance);
+        OlsResult factorialFit = OrdinaryLeastSquares.Fit(factorial, yAll, options.Covariance);
         results.Add(Effect(DirectEffectNames.FactorialBanner, factorialFit, "banner", units.Length, "whole sample, with vote2010 dummies"));
         results.Add(Effect(DirectEffectNames.FactorialFeed, factorialFit, "feed", units.Length, "whole sample, with vote2010 dummies"));
         results.AddRange(StratifiedFactorial(nodes, units, yAll, banner, feed, voteAll, options));
@@ -72,7 +72,7 @@ public static class DirectEffects
             OlsResult fit;
             try
             {
-                fit = FitOrExplain(x, rows.Select(r => y[r]).ToArray(), options.Covariance);
+                fit = OrdinaryLeastSquares.Fit(x, rows.Select(r => y[r]).ToArray(), options.Covariance);
             }
             catch (DegenerateDesignException)
             {
@@ -81,19 +81,6 @@ public static class DirectEffects
             string name = nodes.Vote2010Levels[level];
             yield return Effect($"factorial_banner_vote2010_{name}", fit, "banner", rows.Length, $"vote2010 = {name} only");
             yield return Effect($"factorial_feed_vote2010_{name}", fit, "feed", rows.Length, $"vote2010 = {name} only");
-        }
-    }
-
-    /// <summary>Too few units for the model is a property of the design, reported as such rather than as a defect.</summary>
-    private static OlsResult FitOrExplain(DesignMatrix x, double[] y, CovarianceType type)
-    {
-        try
-        {
-            return OrdinaryLeastSquares.Fit(x, y, type);
-        }
-        catch (ArgumentException e) when (e is not ArgumentNullException)
-        {
-            throw new DegenerateSpilloverDesignException($"too few units for the direct-effect regression on {string.Join(", ", x.Names)}: {e.Message}");
         }
     }
 

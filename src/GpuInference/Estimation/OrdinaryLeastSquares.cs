@@ -39,7 +39,8 @@ public static class OrdinaryLeastSquares
             throw new ArgumentException($"fixed effects '{fixedEffects.Name}' have {fixedEffects.Rows} rows, the design {n}", nameof(fixedEffects));
         if (k == 0) throw new ArgumentException("the design has no columns", nameof(x));
         int rank = k + (fixedEffects?.GroupCount ?? 0);
-        if (n <= rank) throw new ArgumentException($"{n} observations cannot estimate {rank} parameters with residual degrees of freedom left", nameof(x));
+        // Too few rows is a property of the data, not a programming error: report it as a degenerate design.
+        if (n <= rank) throw new DegenerateDesignException(x.Names[^1], $"{n} observations cannot estimate {rank} parameters with residual degrees of freedom left");
 
         double[][] within = WithinColumns(x, fixedEffects, out double[] norms);
         double[] yWithin = y.ToArray();

@@ -52,6 +52,16 @@ public class BadInputTests
     }
 
     [Fact]
+    public void TooFewPeopleForTheDirectEffectsIsADegenerateDesignError()
+    {
+        string nodes = "id,voted,banner,feed,vote2010\n1,1,1,1,voted\n2,0,0,0,abstained\n3,1,1,0,unknown\n4,0,0,1,voted\n";
+        var (exit, error, outDir) = Analyze(nodes, GoodEdges);
+        Assert.Equal(4, exit);
+        Assert.Contains("observations cannot estimate", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outDir, "report.json")));
+    }
+
+    [Fact]
     public void AnEmptyCellIsADegenerateDesignError()
     {
         string nodes = GoodNodes.Replace(",0,0,", ",1,1,", StringComparison.Ordinal); // nobody left in "neither"

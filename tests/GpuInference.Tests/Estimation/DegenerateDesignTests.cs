@@ -8,6 +8,14 @@ public sealed class DegenerateDesignTests
     private static readonly double[] Y = [1.0, 2.5, 2.0, 4.0, 3.5, 6.0, 5.0, 8.5];
 
     [Fact]
+    public void TooFewRowsIsADegenerateDesign()
+    {
+        var design = new DesignMatrix(2).AddIntercept().AddColumn("both", [0.0, 1.0]);
+        var error = Assert.Throws<DegenerateDesignException>(() => OrdinaryLeastSquares.Fit(design, [0.0, 1.0], CovarianceType.HC2));
+        Assert.Equal("2 observations cannot estimate 2 parameters with residual degrees of freedom left", error.Message);
+    }
+
+    [Fact]
     public void ColumnConstantWithinStrataIsNamed()
     {
         // 'banner' is 1 in stratum 0 and 0 in stratum 1: the strata fixed effects explain all of it.
