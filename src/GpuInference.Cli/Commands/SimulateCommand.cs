@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuInference.Analysis;
 using GpuInference.Cli.Terminal;
 using GpuInference.Simulation;
 using Spectre.Console;
@@ -77,10 +78,4 @@ internal static class SimulateCommand
         });
         return (nodes, edges, summary);
     }
-}
-
-/// <summary>An IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

@@ -53,7 +53,7 @@ public static class ExperimentAnalysis
 
         clock.Restart();
         progress.Begin($"permutations ({session.Current.Name})", options.Permutations);
-        PermutationResult result = SpilloverEffects.Permute(session, options, new SynchronousProgress(progress), cancel);
+        PermutationResult result = SpilloverEffects.Permute(session, options, new SynchronousProgress<int>(done => progress.Advance(done)), cancel);
         progress.End();
         timings.Add(new PhaseTiming("permutations", clock.Elapsed));
         if (options.Permutations > 0)
@@ -97,11 +97,5 @@ public static class ExperimentAnalysis
             Spillover = SpilloverEffects.Statistics(result, standardErrors),
             Totals = totals,
         };
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
-    private sealed class SynchronousProgress(IAnalysisProgress progress) : IProgress<int>
-    {
-        public void Report(int value) => progress.Advance(value);
     }
 }
