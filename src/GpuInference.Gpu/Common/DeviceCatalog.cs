@@ -39,7 +39,7 @@ public static class DeviceCatalog
                     .Append('\n');
             }
         }
-        builder.Append("kernels: ").Append(Kernels.KernelSource.Origin).Append('\n');
+        builder.Append("kernels: ").Append(Kernels.KernelSource.Origin(options.KernelFolder)).Append('\n');
         return builder.ToString();
     }
 

@@ -35,7 +35,7 @@ internal sealed unsafe class CudaBackend : DeviceBackend<CudaMemoryBuffer, CudaK
             using (Enter())
             {
                 var (major, minor) = CudaCompiler.Architecture(device.Major, device.Minor);
-                string ptx = CudaCompiler.Compile(KernelSource.Spillover, major, minor, out string origin);
+                string ptx = CudaCompiler.Compile(KernelSource.Spillover, major, minor, options.KernelFolder, out string origin);
                 _compiledBy = $"compute_{major}{minor} PTX from {origin}";
                 _module = Load(ptx);
             }

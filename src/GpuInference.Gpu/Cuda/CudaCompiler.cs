@@ -48,9 +48,9 @@ internal static unsafe class CudaCompiler
     }
 
     /// <summary>PTX of <paramref name="file"/> for the given architecture; <paramref name="origin"/> says where it came from.</summary>
-    public static string Compile(string file, int major, int minor, out string origin)
+    public static string Compile(string file, int major, int minor, string? kernelFolder, out string origin)
     {
-        string source = KernelSource.Load(file);
+        string source = KernelSource.Load(file, kernelFolder);
         IReadOnlyList<string> options = KernelOptions.Nvrtc(major, minor);
         string version = Version();
         string key = PtxCache.Key(source, options, "nvrtc " + version, $"compute_{major}{minor}");

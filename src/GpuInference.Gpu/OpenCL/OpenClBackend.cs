@@ -39,7 +39,7 @@ internal sealed unsafe class OpenClBackend : DeviceBackend<OpenClMemoryBuffer, O
             OpenClException.ThrowIfFailed(status, "clCreateContext");
             _queue = clCreateCommandQueue(_context, id, 0, out status);
             OpenClException.ThrowIfFailed(status, "clCreateCommandQueue");
-            _program = Build(_context, id, device);
+            _program = Build(_context, id, device, options.KernelFolder);
             Start();
         }
         catch (Exception e)
@@ -84,9 +84,9 @@ internal sealed unsafe class OpenClBackend : DeviceBackend<OpenClMemoryBuffer, O
         _context?.Dispose();
     }
 
-    private static OpenClProgramHandle Build(OpenClContextHandle context, nint deviceId, OpenClDevice device)
+    private static OpenClProgramHandle Build(OpenClContextHandle context, nint deviceId, OpenClDevice device, string? kernelFolder)
     {
-        string source = KernelSource.Load(KernelSource.Spillover);
+        string source = KernelSource.Load(KernelSource.Spillover, kernelFolder);
         string options = KernelOptions.OpenCl();
         byte[] sourceBytes = Encoding.UTF8.GetBytes(source);
         byte[] optionBytes = Encoding.ASCII.GetBytes(options + "\0");
@@ -106,7 +106,7 @@ internal sealed unsafe class OpenClBackend : DeviceBackend<OpenClMemoryBuffer, O
             string log = BuildLog(program, deviceId);
             program.Dispose();
             throw new BackendUnavailableException(
-                $"OpenCL kernel build failed on {device.Describe()} ({OpenClException.Describe(built)}); options: {options}; sources: {KernelSource.Origin}\n{log}");
+                $"OpenCL kernel build failed on {device.Describe()} ({OpenClException.Describe(built)}); options: {options}; sources: {KernelSource.Origin(kernelFolder)}\n{log}");
         }
         return program;
     }

@@ -23,6 +23,12 @@ public sealed record BackendOptions
     /// <summary>Test-only fault injection: the backend throws <see cref="BackendFaultException"/> on this batch call (1-based), if set.</summary>
     public int? FailOnCall { get; init; }
 
+    /// <summary>
+    /// A folder of kernel sources (.cl/.h) to compile instead of the copies built into the program, for kernel
+    /// development; null means the GPUINFERENCE_KERNELS environment variable, or the built-in copies.
+    /// </summary>
+    public string? KernelFolder { get; init; } = Environment.GetEnvironmentVariable("GPUINFERENCE_KERNELS") is { Length: > 0 } folder ? folder : null;
+
     /// <summary>Prefer GPU devices; an OpenCL CPU device (PoCL) is taken only when this is false.</summary>
     public bool GpuOnly { get; init; }
 }
