@@ -31,7 +31,7 @@ public static class DirectEffects
         var adjusted = new DesignMatrix(contrast.Length).AddIntercept().AddColumn("both", both)
             .AddDummies("vote2010", vote.AsSpan(), nodes.Vote2010Levels, baseline);
         results.Add(Effect(DirectEffectNames.BothVsNeitherAdjusted, OrdinaryLeastSquares.Fit(adjusted, y, options.Covariance), "both", contrast.Length,
-            $"adjusted for vote2010 dummies, '{nodes.Vote2010Levels[baseline]}' the baseline"));
+            $"OLS, {options.Covariance} standard errors; '{nodes.Vote2010Levels[baseline]}' is the baseline of the vote2010 dummies"));
 
         bool[] treated = both.Select(v => v == 1).ToArray();
         Estimate post = PostStratification.Estimate<byte>(y, treated, vote);
@@ -45,8 +45,8 @@ public static class DirectEffects
         var factorial = new DesignMatrix(units.Length).AddIntercept().AddColumn("banner", banner).AddColumn("feed", feed)
             .AddDummies("vote2010", voteAll.AsSpan(), nodes.Vote2010Levels, baseline);
         OlsResult factorialFit = OrdinaryLeastSquares.Fit(factorial, yAll, options.Covariance);
-        results.Add(Effect(DirectEffectNames.FactorialBanner, factorialFit, "banner", units.Length, "whole sample, with vote2010 dummies"));
-        results.Add(Effect(DirectEffectNames.FactorialFeed, factorialFit, "feed", units.Length, "whole sample, with vote2010 dummies"));
+        results.Add(Effect(DirectEffectNames.FactorialBanner, factorialFit, "banner", units.Length));
+        results.Add(Effect(DirectEffectNames.FactorialFeed, factorialFit, "feed", units.Length));
         results.AddRange(StratifiedFactorial(nodes, units, yAll, banner, feed, voteAll, options));
 
         if (nodes.LoggedIn is { } loggedIn)
@@ -79,8 +79,8 @@ public static class DirectEffects
                 continue; // a level where everyone got the same cell says nothing on its own; the pooled model covers it
             }
             string name = nodes.Vote2010Levels[level];
-            yield return Effect($"factorial_banner_vote2010_{name}", fit, "banner", rows.Length, $"vote2010 = {name} only");
-            yield return Effect($"factorial_feed_vote2010_{name}", fit, "feed", rows.Length, $"vote2010 = {name} only");
+            yield return Effect(DirectEffectNames.FactorialWithin("banner", name), fit, "banner", rows.Length);
+            yield return Effect(DirectEffectNames.FactorialWithin("feed", name), fit, "feed", rows.Length);
         }
     }
 

@@ -24,14 +24,36 @@ public static class DirectEffectNames
     /// <summary>The post-stratified effect rescaled by the share of the treated who logged in (Wald IV).</summary>
     public const string Late = "late";
 
+    /// <summary>The name of the factorial coefficient of <paramref name="treatment"/> fitted within one vote2010 level.</summary>
+    public static string FactorialWithin(string treatment, string level) => $"factorial_{treatment}_vote2010_{level}";
+
+    private static bool TryParseFactorialWithin(string name, out string treatment, out string level)
+    {
+        foreach (string t in new[] { "banner", "feed" })
+        {
+            string prefix = $"factorial_{t}_vote2010_";
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                (treatment, level) = (t, name[prefix.Length..]);
+                return true;
+            }
+        }
+        (treatment, level) = ("", "");
+        return false;
+    }
+
     /// <summary>A short label for a table row; the name itself for names not listed here.</summary>
     public static string Label(string name) => name switch
     {
+        _ when TryParseFactorialWithin(name, out string treatment, out string level) =>
+            $"{(treatment == "banner" ? "Banner" : "Feed")} (factorial, 2010 turnout '{level}' only)",
         BothVsNeither => "Both vs neither",
         BothVsNeitherAdjusted => "Both vs neither, adjusted for 2010 turnout",
         PostStratified => "Both vs neither, post-stratified on 2010 turnout",
         FactorialBanner => "Banner (factorial, adjusted for 2010 turnout)",
         FactorialFeed => "Feed (factorial, adjusted for 2010 turnout)",
+        _ when TryParseFactorialWithin(name, out _, out string level) =>
+            $"The same factorial regression fitted only on people whose 2010 turnout is '{level}'.",
         Late => "Local average treatment effect (logged in)",
         _ => name,
     };
@@ -50,9 +72,11 @@ public static class DirectEffectNames
             "proportional to the size of each group. It guards against the very unequal arm sizes and against effects that differ by group.",
         FactorialBanner =>
             "The effect of the banner alone, from a regression on everyone with one indicator for the banner and one for the feed, " +
-            "stratified by 2010 turnout.",
+            "adjusted for 2010 turnout.",
         FactorialFeed =>
             "The effect of the feed stories alone, from the same factorial regression.",
+        _ when TryParseFactorialWithin(name, out _, out string level) =>
+            $"The same factorial regression fitted only on people whose 2010 turnout is '{level}'.",
         Late =>
             "The post-stratified effect divided by the share of treated people who logged in on election day (the Wald instrumental-variable " +
             "estimator): the effect on those who could have seen the message, comparable with the 2010 study.",

@@ -68,7 +68,7 @@ public static class MarkdownReportWriter
             if (explanation is null && e.Note is null) continue;
             md.Append($"- **{DirectEffectNames.Label(e.Name)}.** ");
             if (explanation is not null) md.Append(explanation);
-            if (e.Note is not null) md.Append(explanation is null ? "" : " ").Append(e.Note);
+            if (e.Note is not null) md.Append(explanation is null ? "" : " ").Append('(').Append(e.Note).Append(')');
             md.Append('\n');
         }
         md.Append("\nThe 95% confidence interval is the range of effects compatible with the data at the 5% level; ")
