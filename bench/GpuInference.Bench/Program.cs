@@ -6,10 +6,21 @@ using GpuInference.Bench;
 
 // `dotnet run -c Release --project bench/GpuInference.Bench -- quick N` times one batch of 64 on the CPU backend;
 // anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *`).
+// `quick FILE.gipack` does the same on a packed dataset (as written by `gpuinference pack`).
 if (args.Length >= 1 && args[0] == "quick")
 {
-    int n = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
-    var problem = SyntheticProblems.PaperShaped(n);
+    string what = args.Length > 1 ? args[1] : "1000000";
+    GpuInference.Design.SpilloverProblem problem;
+    if (File.Exists(what))
+    {
+        var packed = GpuInference.Data.DatasetPack.Read(what);
+        problem = GpuInference.Design.SpilloverDesignBuilder.Build(packed.Nodes, packed.Graph);
+    }
+    else
+    {
+        problem = SyntheticProblems.PaperShaped(int.Parse(what, System.Globalization.CultureInfo.InvariantCulture));
+    }
+    int n = problem.NodeCount;
     using var backend = new CpuBackend(problem, new BackendOptions());
     var coefficients = new double[64 * 4];
     backend.Fit(new PermutationBatch(1, 0, 64), coefficients); // warm-up
@@ -18,7 +29,7 @@ if (args.Length >= 1 && args[0] == "quick")
     backend.Fit(new PermutationBatch(1, 64, 64), coefficients);
     double batch = clock.Elapsed.TotalSeconds;
     double assign = words.TimeFill();
-    Console.WriteLine($"N={n:N0} edges={problem.EdgeCount:N0}: batch of 64 {batch:F3} s ({batch / 64 * 1000:F2} ms/permutation), assignment alone {assign:F3} s");
+    Console.WriteLine($"N={n:N0} edges={problem.EdgeCount:N0} strata={problem.StratumCount:N0} chunks={problem.ChunkCount:N0}: batch of 64 {batch:F3} s ({batch / 64 * 1000:F2} ms/permutation), assignment alone {assign:F3} s");
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(SyntheticProblems).Assembly).Run(args);
