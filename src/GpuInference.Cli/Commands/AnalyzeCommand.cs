@@ -36,11 +36,8 @@ internal static class AnalyzeCommand
             double fraction = parsed.GetValue(MatchFraction);
             if (!(fraction > 0 && fraction <= 1)) throw new UsageException("--match-fraction must be in (0, 1].");
             string backend = parsed.GetValue(Backend)!;
-            if (backend != "auto" && !BackendCatalog.All.Any(p => p.Name == backend))
-            {
-                throw new GpuInference.Backends.BackendUnavailableException(
-                    $"unknown backend '{backend}' (choose auto, {string.Join(", ", BackendCatalog.All.Select(p => p.Name))}).");
-            }
+            // Before any data is read: a backend asked for by name that cannot run here stops the run at once.
+            GpuInference.Backends.BackendSession.Check(backend, BackendCatalog.All, new GpuInference.Backends.BackendOptions());
             return new AnalysisOptions
             {
                 Permutations = permutations,

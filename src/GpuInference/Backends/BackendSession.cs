@@ -30,19 +30,27 @@ public sealed class BackendSession : IDisposable
 
     public bool IsAutomatic { get; }
 
+    /// <summary>
+    /// Fails fast, before any data is loaded, when <paramref name="requested"/> names no backend, or one whose driver
+    /// or device is missing here. "auto" always passes: the CPU backend is its last resort.
+    /// </summary>
+    public static void Check(string requested, IReadOnlyList<IBackendProvider> providers, BackendOptions options)
+    {
+        if (IsAuto(requested)) return;
+        IBackendProvider provider = Named(requested, providers).FirstOrDefault() ?? throw Unknown(requested, providers);
+        BackendAvailability availability = provider.Probe(options);
+        if (!availability.IsAvailable)
+        {
+            throw new BackendUnavailableException($"backend '{requested}' is unavailable: {provider.Name}: {availability.Reason}");
+        }
+    }
+
     /// <summary>Opens the backend named by <paramref name="requested"/> ("auto" or a provider name).</summary>
     public static BackendSession Open(string requested, IReadOnlyList<IBackendProvider> providers, SpilloverProblem problem, BackendOptions options)
     {
-        bool automatic = string.Equals(requested, "auto", StringComparison.OrdinalIgnoreCase);
-        IEnumerable<IBackendProvider> candidates = automatic
-            ? providers
-            : providers.Where(p => string.Equals(p.Name, requested, StringComparison.OrdinalIgnoreCase));
-        var queue = new Queue<IBackendProvider>(candidates);
-        if (queue.Count == 0)
-        {
-            throw new BackendUnavailableException(
-                $"unknown backend '{requested}' (choose auto, {string.Join(", ", providers.Select(p => p.Name))}).");
-        }
+        bool automatic = IsAuto(requested);
+        var queue = new Queue<IBackendProvider>(automatic ? providers : Named(requested, providers));
+        if (queue.Count == 0) throw Unknown(requested, providers);
         var session = new BackendSession(queue, problem, options, automatic);
         if (!session.TryAdvance(out string reason))
         {
@@ -50,6 +58,14 @@ public sealed class BackendSession : IDisposable
         }
         return session;
     }
+
+    private static bool IsAuto(string requested) => string.Equals(requested, "auto", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<IBackendProvider> Named(string requested, IReadOnlyList<IBackendProvider> providers) =>
+        providers.Where(p => string.Equals(p.Name, requested, StringComparison.OrdinalIgnoreCase));
+
+    private static BackendUnavailableException Unknown(string requested, IReadOnlyList<IBackendProvider> providers) =>
+        new($"unknown backend '{requested}' (choose auto, {string.Join(", ", providers.Select(p => p.Name))}).");
 
     /// <summary>Drops the current backend after a fault and starts the next candidate. False when none is left.</summary>
     public bool FallBack(string why)

@@ -76,6 +76,18 @@ public class PermutationRunnerTests
         Assert.Equal("backend 'missing' is unavailable: missing: no driver here", error.Message);
     }
 
+    [Fact]
+    public void ABackendIsCheckedByNameBeforeAnyDataIsLoaded()
+    {
+        IBackendProvider[] providers = [new MissingDriverProvider(), new CpuBackendProvider()];
+        BackendSession.Check("auto", providers, new BackendOptions());
+        BackendSession.Check("cpu", providers, new BackendOptions());
+        Assert.Equal("backend 'missing' is unavailable: missing: no driver here",
+            Assert.Throws<BackendUnavailableException>(() => BackendSession.Check("missing", providers, new BackendOptions())).Message);
+        Assert.Equal("unknown backend 'quantum' (choose auto, missing, cpu).",
+            Assert.Throws<BackendUnavailableException>(() => BackendSession.Check("quantum", providers, new BackendOptions())).Message);
+    }
+
     private sealed class MissingDriverProvider : IBackendProvider
     {
         public string Name => "missing";
