@@ -136,8 +136,10 @@ if [[ $ENGINE -eq 1 || $TOY -eq 0 ]]; then
   else
     log "building the CLI (Release)"
     dotnet build src/GpuInference.Cli -c Release -nologo -v q >&2
-    DLL="$(find src/GpuInference.Cli/bin/Release -name gpuinference.dll -print 2>/dev/null | sort | tail -n 1)"
-    [[ -n "$DLL" ]] || { echo "gpuinference.dll not found after the build" >&2; exit 1; }
+    # The framework-dependent build of this very commit; a RID-specific folder left by an earlier publish
+    # (bin/Release/net10.0/linux-x64) would otherwise be picked up and measure a stale binary.
+    DLL="src/GpuInference.Cli/bin/Release/net10.0/gpuinference.dll"
+    [[ -f "$DLL" ]] || { echo "$DLL not found after the build" >&2; exit 1; }
     GI=(dotnet "$DLL")
   fi
   log "engine: ${GI[*]}"
