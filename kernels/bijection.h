@@ -18,6 +18,8 @@
 /* 0xD2B74407B1CE6E93 in two halves: the 64-bit product with a 32-bit value is built from 32-bit multiplies. */
 #define BIJECTION_MULTIPLIER_HI 0xD2B74407u
 #define BIJECTION_MULTIPLIER_LO 0xB1CE6E93u
+/* Its inverse modulo 2^32: a round's output gives back lo(multiplier * left), and so left. */
+#define BIJECTION_MULTIPLIER_LO_INVERSE 0x212BDF9Bu
 
 typedef struct
 {
@@ -73,6 +75,38 @@ DEVICE_FN u32 bijection_map(u32 index, const u32* keys, bijection_shape shape)
         value = bijection_encrypt(value, keys, shape);
     } while (value >= shape.size);
     return value;
+}
+
+/* bijection_encrypt undone, round by round from the last (PermutationBijection.Decrypt). */
+DEVICE_FN u32 bijection_decrypt(u32 value, const u32* keys, bijection_shape shape)
+{
+    const u32 left_mask = (1u << shape.left_bits) - 1u;
+    const u32 right_mask = (1u << shape.right_bits) - 1u;
+    const u32 shift = shape.right_bits - shape.left_bits;
+    u32 left = value >> shape.right_bits;
+    u32 right = value & right_mask;
+    for (u32 step = 0; step < BIJECTION_ROUNDS; step++)
+    {
+        const u32 round = BIJECTION_ROUNDS - 1u - step;
+        const u32 previous_left = ((right >> shift) * BIJECTION_MULTIPLIER_LO_INVERSE) & left_mask;
+        const u32 high = MUL_HI_U32(BIJECTION_MULTIPLIER_LO, previous_left) + BIJECTION_MULTIPLIER_HI * previous_left;
+        const u32 mixed = high ^ keys[round];
+        const u32 previous_right = ((left ^ mixed) & left_mask) | ((right & ((1u << shift) - 1u)) << shape.left_bits);
+        left = previous_left;
+        right = previous_right;
+    }
+    return (left << shape.right_bits) | right;
+}
+
+/* The preimage of `value` (< N): decrypt until the value falls back inside [0, N). */
+DEVICE_FN u32 bijection_unmap(u32 value, const u32* keys, bijection_shape shape)
+{
+    u32 preimage = value;
+    do
+    {
+        preimage = bijection_decrypt(preimage, keys, shape);
+    } while (preimage >= shape.size);
+    return preimage;
 }
 
 #endif /* GPUINFERENCE_BIJECTION_H */

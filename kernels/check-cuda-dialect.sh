@@ -20,6 +20,7 @@ inline int __popcll(unsigned long long v) { return __builtin_popcountll(v); }
 inline unsigned int __umulhi(unsigned int a, unsigned int b) { return (unsigned int)(((unsigned long long)a * b) >> 32); }
 inline double __longlong_as_double(long long v) { double d; __builtin_memcpy(&d, &v, 8); return d; }
 inline double __dsqrt_rn(double x) { return std::sqrt(x); }
+inline unsigned int atomicXor(unsigned int* p, unsigned int v) { unsigned int old = *p; *p ^= v; return old; }
 PRELUDE
 "${CXX:-g++}" -std=c++14 -fsyntax-only -Wall -Wextra -Werror -D__CUDACC_RTC__ -DMAX_BATCH=64 -DBIJECTION_ROUNDS=24 \
   -DINT_SLOTS=14 -DREAL_SLOTS=4 -DREGRESSORS=4 -include "$prelude" -I "$here" -x c++ "$here/spillover.cl"

@@ -3,11 +3,13 @@
  *
  * Every other kernel file is written in the common subset of both dialects and uses only the names defined here:
  *   KERNEL, DEVICE_FN     kernel entry points and helper functions
- *   GLOBAL, LOCAL, CONSTANT  address spaces
+ *   GLOBAL, LOCAL, CONSTANT  address spaces (LOCAL declares a work-group array)
+ *   LOCAL_PTR             a pointer parameter into such an array (CUDA has no shared-memory pointer qualifier)
  *   u8, u32, u64, i64     fixed-width integers
  *   get_global_id & co.   OpenCL work-item functions (re-created for CUDA)
  *   BARRIER_LOCAL()       work-group barrier
- *   POPCOUNT64, MUL_HI_U32, AS_DOUBLE
+ *   POPCOUNT64, MUL_HI_U32, AS_DOUBLE, SQRT_F64
+ *   ATOMIC_XOR_U32(p, v)  atomic *p ^= v on a 32-bit global word (core in OpenCL 1.1 and CUDA alike)
  *
  * Floating-point contraction is disabled in both dialects (here for OpenCL, by --fmad=false for NVRTC), so that
  * a*b+c is two roundings as in the C# reference and results agree bit for bit.
@@ -28,6 +30,7 @@ typedef long long i64;
 #define DEVICE_FN static __device__ __forceinline__
 #define GLOBAL
 #define LOCAL __shared__
+#define LOCAL_PTR
 #define CONSTANT
 
 DEVICE_FN size_t get_local_id(u32 dim) { return dim == 0 ? threadIdx.x : dim == 1 ? threadIdx.y : threadIdx.z; }
@@ -42,6 +45,7 @@ DEVICE_FN size_t get_global_size(u32 dim) { return get_num_groups(dim) * get_loc
 #define MUL_HI_U32(a, b) __umulhi((a), (b))
 #define AS_DOUBLE(bits) __longlong_as_double((long long)(bits))
 #define SQRT_F64(x) __dsqrt_rn(x)
+#define ATOMIC_XOR_U32(p, v) atomicXor((p), (v))
 
 #else /* OpenCL C */
 
@@ -59,6 +63,7 @@ typedef long i64;
 #define DEVICE_FN static inline
 #define GLOBAL __global
 #define LOCAL __local
+#define LOCAL_PTR __local
 #define CONSTANT __constant
 
 #define BARRIER_LOCAL() barrier(CLK_LOCAL_MEM_FENCE)
@@ -67,6 +72,7 @@ typedef long i64;
 #define AS_DOUBLE(bits) as_double((u64)(bits))
 /* OpenCL requires a correctly rounded double sqrt, as IEEE 754 and Math.Sqrt do. */
 #define SQRT_F64(x) sqrt(x)
+#define ATOMIC_XOR_U32(p, v) atomic_xor((volatile GLOBAL u32*)(p), (v))
 
 #endif
 

@@ -5,6 +5,10 @@
  *   round_keys     one work-item per permutation: the 24 Feistel round keys (Philox4x32-10).
  *   permute_cells  one work-item per node: bit p of the node's banner/feed words is the cell of node
  *                  bijection_p(node) (bit-sliced: one pair of 64-bit words holds the whole batch).
+ *     or, where one cell holds most nodes (CellMinority.cs), the same words in two steps:
+ *   fill_majority  one work-item per node: every position gets the majority cell;
+ *   correct_minority  one work-item per minority node k: for each p, flips the bits of position bijection_p^-1(k)
+ *                  where k's cell differs from the majority. N x 4% inverse bijections instead of N forward ones.
  *   chunk_sums     one work-group of MAX_BATCH work-items per chunk; work-item p walks the chunk's units and their
  *                  friends in order (every lane reads the same CSR address: a broadcast) and keeps the chunk's
  *                  18 sums for permutation p in registers.
@@ -61,8 +65,8 @@ KERNEL void round_keys(GLOBAL u32* keys, u64 seed, u64 first, u32 count)
     bijection_round_keys(seed, first + p, keys + (size_t)p * BIJECTION_ROUNDS);
 }
 
-/* The images of 0 .. count - 1 under one permutation (a test hook for the bijection alone). */
-KERNEL void bijection_probe(GLOBAL const u32* keys, GLOBAL u32* images, u32 count, u32 size, u32 left_bits, u32 right_bits)
+/* The images (or, if inverse, the preimages) of 0 .. count - 1 under one permutation: a test hook for the bijection. */
+KERNEL void bijection_probe(GLOBAL const u32* keys, GLOBAL u32* images, u32 count, u32 size, u32 left_bits, u32 right_bits, u32 inverse)
 {
     const u32 i = (u32)get_global_id(0);
     if (i >= count) return;
@@ -72,7 +76,16 @@ KERNEL void bijection_probe(GLOBAL const u32* keys, GLOBAL u32* images, u32 coun
     shape.right_bits = right_bits;
     u32 k[BIJECTION_ROUNDS];
     for (u32 r = 0; r < BIJECTION_ROUNDS; r++) k[r] = keys[r];
-    images[i] = bijection_map(i, k, shape);
+    images[i] = inverse ? bijection_unmap(i, k, shape) : bijection_map(i, k, shape);
+}
+
+/* Copies the batch's round keys into local memory, once per work-group; every work-item must call it. */
+DEVICE_FN void stage_keys(LOCAL_PTR u32* staged, GLOBAL const u32* keys, u32 count)
+{
+    const u32 lid = (u32)get_local_id(0);
+    const u32 lsize = (u32)get_local_size(0);
+    for (u32 t = lid; t < count * BIJECTION_ROUNDS; t += lsize) staged[t] = keys[t];
+    BARRIER_LOCAL();
 }
 
 /*
@@ -84,13 +97,7 @@ KERNEL void permute_cells(
     u32 node_count, u32 count, u32 observed, u32 left_bits, u32 right_bits)
 {
     LOCAL u32 staged[MAX_BATCH * BIJECTION_ROUNDS];
-    const u32 lid = (u32)get_local_id(0);
-    const u32 lsize = (u32)get_local_size(0);
-    if (!observed)
-    {
-        for (u32 t = lid; t < count * BIJECTION_ROUNDS; t += lsize) staged[t] = keys[t];
-    }
-    BARRIER_LOCAL();
+    stage_keys(staged, keys, observed ? 0u : count);
 
     const u32 j = (u32)get_global_id(0);
     if (j >= node_count) return;
@@ -117,6 +124,50 @@ KERNEL void permute_cells(
     }
     words[(size_t)j * 2] = banner;
     words[(size_t)j * 2 + 1] = feed;
+}
+
+/* Every position in the majority cell: words[2 j] = banner, words[2 j + 1] = feed (each all ones in bits < count, or 0). */
+KERNEL void fill_majority(GLOBAL u64* words, u32 node_count, u64 banner, u64 feed)
+{
+    const u32 j = (u32)get_global_id(0);
+    if (j >= node_count) return;
+    words[(size_t)j * 2] = banner;
+    words[(size_t)j * 2 + 1] = feed;
+}
+
+/*
+ * After fill_majority: for minority node k = nodes[t] and each p < count, position j = bijection_p^-1(k) is the one
+ * permute_cells would give k's cell, so the bits of j where k's cell differs from the majority (flips[t]: bit 0
+ * banner, bit 1 feed) are flipped. Each (j, p) is reached by exactly one k, so the flips never collide on a bit
+ * and their order does not matter; they are atomic because work-items share 32-bit words. Bit p of the 64-bit word
+ * w is bit p % 32 of its 32-bit half 2 w + p / 32 (devices are little-endian, as the host checks).
+ */
+KERNEL void correct_minority(
+    GLOBAL const u32* nodes, GLOBAL const u8* flips, GLOBAL const u32* keys, GLOBAL u32* halves,
+    u32 minority_count, u32 node_count, u32 count, u32 left_bits, u32 right_bits)
+{
+    LOCAL u32 staged[MAX_BATCH * BIJECTION_ROUNDS];
+    stage_keys(staged, keys, count);
+
+    const u32 t = (u32)get_global_id(0);
+    if (t >= minority_count) return;
+
+    bijection_shape shape;
+    shape.size = node_count;
+    shape.left_bits = left_bits;
+    shape.right_bits = right_bits;
+
+    const u32 node = nodes[t];
+    const u32 flip = flips[t];
+    for (u32 p = 0; p < count; p++)
+    {
+        u32 k[BIJECTION_ROUNDS];
+        for (u32 r = 0; r < BIJECTION_ROUNDS; r++) k[r] = staged[p * BIJECTION_ROUNDS + r];
+        const size_t position = (size_t)bijection_unmap(node, k, shape);
+        const u32 bit = 1u << (p & 31u);
+        if (flip & 1u) ATOMIC_XOR_U32(halves + position * 4 + (p >> 5), bit);
+        if (flip & 2u) ATOMIC_XOR_U32(halves + position * 4 + 2 + (p >> 5), bit);
+    }
 }
 
 /*

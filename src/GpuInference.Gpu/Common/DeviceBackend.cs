@@ -30,6 +30,8 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
     private TKernel _roundKeys = null!;
     private TKernel _bijectionProbe = null!;
     private TKernel _permuteCells = null!;
+    private TKernel _fillMajority = null!;
+    private TKernel _correctMinority = null!;
     private TKernel _chunkSums = null!;
     private TKernel _solve = null!;
 
@@ -43,6 +45,8 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
     private TBuffer _stratumOutcomeSum = null!;
     private TBuffer _keys = null!;
     private TBuffer _words = null!;
+    private TBuffer _minorityNodes = null!;
+    private TBuffer _minorityFlips = null!;
     private TBuffer _partialInt = null!;
     private TBuffer _partialReal = null!;
     private TBuffer _beta = null!;
@@ -86,7 +90,7 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
         }
     }
 
-    /// <summary>The four kernels of one batch, then count × 4 coefficients back.</summary>
+    /// <summary>The kernels of one batch (keys, assignment, chunk sums, solve), then count × 4 coefficients back.</summary>
     private void RunBatch(PermutationBatch batch, Span<double> coefficients)
     {
         uint count = (uint)batch.Count;
@@ -96,8 +100,21 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
         {
             Launch(_roundKeys, 1, KernelOptions.MaxBatch, [_keys, batch.Seed, (ulong)batch.First, count]);
         }
-        Launch(_permuteCells, p.NodeGlobalSize / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize,
-            [_cells, _keys, _words, p.NodeCount, count, batch.Observed ? 1u : 0u, p.LeftBits, p.RightBits]);
+        if (p.Corrects && !batch.Observed)
+        {
+            (ulong banner, ulong feed) = p.MajorityWords(batch.Count);
+            Launch(_fillMajority, p.NodeGlobalSize / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize, [_words, p.NodeCount, banner, feed]);
+            if (p.MinorityCount > 0)
+            {
+                Launch(_correctMinority, p.MinorityGlobalSize / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize,
+                    [_minorityNodes, _minorityFlips, _keys, _words, p.MinorityCount, p.NodeCount, count, p.LeftBits, p.RightBits]);
+            }
+        }
+        else
+        {
+            Launch(_permuteCells, p.NodeGlobalSize / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize,
+                [_cells, _keys, _words, p.NodeCount, count, batch.Observed ? 1u : 0u, p.LeftBits, p.RightBits]);
+        }
         Launch(_chunkSums, p.ChunkCount, KernelOptions.MaxBatch,
             [_rowOffsets, _neighbors, _words, _outcome, _chunkStart, count, _partialInt, _partialReal]);
         Launch(_solve, 1, KernelOptions.MaxBatch,
@@ -129,7 +146,11 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
         return result;
     }
 
-    public uint[] Map(ulong seed, ulong index, uint size)
+    public uint[] Map(ulong seed, ulong index, uint size) => Probe(seed, index, size, inverse: false);
+
+    public uint[] Unmap(ulong seed, ulong index, uint size) => Probe(seed, index, size, inverse: true);
+
+    private uint[] Probe(ulong seed, ulong index, uint size, bool inverse)
     {
         int bits = PermutationBijection.CipherBits(size);
         using IDisposable? scope = Enter();
@@ -137,7 +158,7 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
         using TBuffer images = Allocate(Math.Max(8, (long)size * sizeof(uint)));
         Launch(_roundKeys, 1, KernelOptions.MaxBatch, [keys, seed, index, 1u]);
         Launch(_bijectionProbe, DeviceProblem.RoundUp(size, KernelOptions.NodeGroupSize) / KernelOptions.NodeGroupSize, KernelOptions.NodeGroupSize,
-            [keys, images, size, size, (uint)(bits / 2), (uint)(bits - bits / 2)]);
+            [keys, images, size, size, (uint)(bits / 2), (uint)(bits - bits / 2), inverse ? 1u : 0u]);
         var result = new uint[size];
         Read(images, result.AsSpan());
         return result;
@@ -155,6 +176,8 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
             _roundKeys = Own(Kernel("round_keys"));
             _bijectionProbe = Own(Kernel("bijection_probe"));
             _permuteCells = Own(Kernel("permute_cells"));
+            _fillMajority = Own(Kernel("fill_majority"));
+            _correctMinority = Own(Kernel("correct_minority"));
             _chunkSums = Own(Kernel("chunk_sums"));
             _solve = Own(Kernel("solve"));
         }
@@ -175,6 +198,9 @@ internal abstract class DeviceBackend<TBuffer, TKernel> : IPermutationBackend, I
             _stratumOutcomeSum = Upload<double>(problem.StratumOutcomeSum, layout.StratumDoubleBytes);
             _keys = Own(Allocate(DeviceProblem.KeyBytes));
             _words = Own(Allocate(layout.WordBytes));
+            CellMinority? minority = layout.Corrects ? problem.Minority : null;
+            _minorityNodes = minority is null ? Own(Allocate(layout.MinorityNodeBytes, readOnly: true)) : Upload<uint>(minority.Nodes, layout.MinorityNodeBytes);
+            _minorityFlips = minority is null ? Own(Allocate(layout.MinorityFlipBytes, readOnly: true)) : Upload<byte>(minority.Flips, layout.MinorityFlipBytes);
             _partialInt = Own(Allocate(layout.PartialIntBytes));
             _partialReal = Own(Allocate(layout.PartialRealBytes));
             _beta = Own(Allocate(DeviceProblem.BetaBytes));

@@ -14,4 +14,7 @@ internal interface IDeviceKernelProbe
 
     /// <summary>Images of 0 .. size - 1 under permutation <paramref name="index"/> of the bijection on [0, size).</summary>
     uint[] Map(ulong seed, ulong index, uint size);
+
+    /// <summary>Preimages of 0 .. size - 1 under the same permutation (the inverse the correction kernel uses).</summary>
+    uint[] Unmap(ulong seed, ulong index, uint size);
 }

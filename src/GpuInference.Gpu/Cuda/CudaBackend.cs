@@ -22,7 +22,7 @@ internal sealed unsafe class CudaBackend : DeviceBackend<CudaMemoryBuffer, CudaK
     private readonly string _compiledBy;
 
     public static CudaBackend Create(CudaDevice device, SpilloverProblem problem, BackendOptions options) =>
-        new(device, DeviceProblem.Fit(problem, device.Name, device.TotalMemory), options);
+        new(device, DeviceProblem.Fit(problem, options.Assignment, littleEndian: true, device.Name, device.TotalMemory), options);
 
     private CudaBackend(CudaDevice device, DeviceProblem layout, BackendOptions options)
         : base(layout, options)

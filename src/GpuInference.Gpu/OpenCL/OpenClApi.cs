@@ -34,6 +34,7 @@ internal static unsafe partial class OpenClApi
     public const uint DeviceVersion = 0x102F;
     public const uint DeviceExtensions = 0x1030;
     public const uint DeviceDoubleFpConfig = 0x1032;
+    public const uint DeviceEndianLittle = 0x1026;
 
     // cl_program_build_info
     public const uint ProgramBuildLog = 0x1183;

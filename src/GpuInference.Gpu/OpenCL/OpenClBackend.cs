@@ -23,7 +23,7 @@ internal sealed unsafe class OpenClBackend : DeviceBackend<OpenClMemoryBuffer, O
     /// <summary>Builds the program, runs the self-test and uploads <paramref name="problem"/>; disposes everything if any step fails.</summary>
     public static OpenClBackend Create(OpenClDevice device, SpilloverProblem problem, BackendOptions options)
     {
-        var layout = DeviceProblem.Fit(problem, device.Name, device.GlobalMemory, device.MaxAllocation);
+        var layout = DeviceProblem.Fit(problem, options.Assignment, device.IsLittleEndian, device.Name, device.GlobalMemory, device.MaxAllocation);
         if (!device.HasDoubles) throw new BackendUnavailableException($"{device.Name} has no double precision (cl_khr_fp64)");
         return new OpenClBackend(device, layout, options);
     }

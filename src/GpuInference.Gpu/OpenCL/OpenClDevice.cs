@@ -7,7 +7,7 @@ namespace GpuInference.Gpu.OpenCL;
 /// <summary>One OpenCL device as enumerated from the ICD loader.</summary>
 internal sealed record OpenClDevice(
     nint Platform, nint Id, string PlatformName, string Name, string Vendor, string Version, string DriverVersion,
-    ulong Type, long GlobalMemory, long MaxAllocation, int ComputeUnits, bool HasDoubles)
+    ulong Type, long GlobalMemory, long MaxAllocation, int ComputeUnits, bool HasDoubles, bool IsLittleEndian)
 {
     public bool IsGpu => (Type & DeviceTypeGpu) != 0;
 
@@ -48,7 +48,8 @@ internal sealed record OpenClDevice(
                     DeviceString(id, DeviceVersion), DeviceString(id, OpenClApi.DriverVersion), DeviceScalar<ulong>(id, DeviceType),
                     (long)DeviceScalar<ulong>(id, DeviceGlobalMemSize), (long)DeviceScalar<ulong>(id, DeviceMaxMemAllocSize),
                     (int)DeviceScalar<uint>(id, DeviceMaxComputeUnits),
-                    extensions.Contains("cl_khr_fp64", StringComparison.Ordinal) || DeviceScalar<ulong>(id, DeviceDoubleFpConfig) != 0));
+                    extensions.Contains("cl_khr_fp64", StringComparison.Ordinal) || DeviceScalar<ulong>(id, DeviceDoubleFpConfig) != 0,
+                    DeviceScalar<uint>(id, DeviceEndianLittle) != 0));
             }
         }
         return devices;

@@ -29,6 +29,9 @@ public sealed record BackendOptions
     /// </summary>
     public string? KernelFolder { get; init; } = Environment.GetEnvironmentVariable("GPUINFERENCE_KERNELS") is { Length: > 0 } folder ? folder : null;
 
+    /// <summary>How batches build their permuted assignment; every method gives the same bits (tests and benchmarks pick one).</summary>
+    public AssignmentMethod Assignment { get; init; }
+
     /// <summary>Prefer GPU devices; an OpenCL CPU device (PoCL) is taken only when this is false.</summary>
     public bool GpuOnly { get; init; }
 }

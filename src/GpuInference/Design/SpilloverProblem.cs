@@ -20,6 +20,8 @@ public sealed class SpilloverProblem
     /// <summary>Units per chunk at most. Fixed, so that results never depend on how work is split.</summary>
     public const int DefaultChunkSize = 2048;
 
+    private CellMinority? _minority;
+
     public SpilloverProblem(
         int nodeCount, long[] rowOffsets, int[] neighbors, TreatmentCell[] cells, double[] outcome,
         int[] stratumStart, string[] stratumLabels, int chunkSize = DefaultChunkSize)
@@ -110,6 +112,9 @@ public sealed class SpilloverProblem
 
     /// <summary>First chunk of each stratum, with the chunk count appended.</summary>
     public int[] StratumFirstChunk { get; }
+
+    /// <summary>The nodes outside the most common cell (computed on first use; the permuted assignments are built from it).</summary>
+    public CellMinority Minority => LazyInitializer.EnsureInitialized(ref _minority, () => CellMinority.Of(Cells));
 
     public int StratumCount => StratumStart.Length - 1;
 

@@ -23,6 +23,9 @@ public readonly struct PermutationBijection
 
     private const ulong RoundMultiplier = 0xD2B74407B1CE6E93;
 
+    /// <summary>The inverse of the multiplier's low half modulo 2^32 (0xB1CE6E93 · 0x212BDF9B ≡ 1).</summary>
+    private const uint InverseMultiplierLow = 0x212BDF9B;
+
     private readonly RoundKeys _keys;
     private readonly int _leftBits;
     private readonly int _rightBits;
@@ -86,6 +89,21 @@ public readonly struct PermutationBijection
         return value;
     }
 
+    /// <summary>The preimage of <paramref name="value"/> (which must be below <see cref="Size"/>): <c>Unmap(Map(i)) == i</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Unmap(ulong value)
+    {
+        // Cycle walking backwards: decrypt until the value is back inside [0, N). The forward walk from the
+        // preimage passed through exactly the out-of-range values met here, in the opposite order.
+        ulong preimage = value;
+        do
+        {
+            preimage = Decrypt(preimage);
+        }
+        while (preimage >= Size);
+        return preimage;
+    }
+
     /// <summary>
     /// Writes the images of start, start+1, ... into <paramref name="images"/> (the domain must fit in 32 bits).
     /// Eight lanes at a time where AVX2 is present: the same arithmetic as <see cref="Map"/>, lane by lane, since the
@@ -93,39 +111,56 @@ public readonly struct PermutationBijection
     /// </summary>
     public void MapRange(ulong start, Span<uint> images)
     {
-        // Below 2^32 the left half has at most 16 bits, which the 32-bit lanes rely on.
-        if (Size > uint.MaxValue) throw new InvalidOperationException("MapRange needs a domain of fewer than 2^32 elements.");
-        int done = Avx2.IsSupported ? MapRangeAvx2(start, images) : 0;
-        for (int t = done; t < images.Length; t++) images[t] = (uint)Map(start + (ulong)t);
+        RequireThirtyTwoBits();
+        for (int t = 0; t < images.Length; t++) images[t] = (uint)(start + (ulong)t);
+        int done = Avx2.IsSupported ? WalkAvx2(images, inverse: false) : 0;
+        for (int t = done; t < images.Length; t++) images[t] = (uint)Map(images[t]);
     }
 
-    private int MapRangeAvx2(ulong start, Span<uint> images)
+    /// <summary>
+    /// Writes the preimage of each of <paramref name="values"/> into <paramref name="preimages"/> (the domain must fit
+    /// in 32 bits): lane by lane the arithmetic of <see cref="Unmap"/>, vectorized as <see cref="MapRange"/> is.
+    /// </summary>
+    public void UnmapMany(ReadOnlySpan<uint> values, Span<uint> preimages)
+    {
+        RequireThirtyTwoBits();
+        if (preimages.Length < values.Length) throw new ArgumentException("one preimage per value is needed.", nameof(preimages));
+        preimages = preimages[..values.Length];
+        values.CopyTo(preimages);
+        int done = Avx2.IsSupported ? WalkAvx2(preimages, inverse: true) : 0;
+        for (int t = done; t < preimages.Length; t++) preimages[t] = (uint)Unmap(preimages[t]);
+    }
+
+    private void RequireThirtyTwoBits()
+    {
+        // Below 2^32 the left half has at most 16 bits, which the 32-bit lanes rely on.
+        if (Size > uint.MaxValue) throw new InvalidOperationException("vectorized mapping needs a domain of fewer than 2^32 elements.");
+    }
+
+    /// <summary>
+    /// Maps (or, if <paramref name="inverse"/>, unmaps) the values in place, a whole number of groups of 32; returns
+    /// how many it did, the rest being left to the scalar code.
+    /// </summary>
+    private int WalkAvx2(Span<uint> values, bool inverse)
     {
         const int group = 32;
-        var lanes = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
-        var eight = Vector256.Create(8u);
-        int full = images.Length & ~(group - 1);
+        int full = values.Length & ~(group - 1);
         // First pass: every element once, thirty-two at a time as four independent vectors. One Feistel round is a
         // serial chain of about ten cycles, so a single vector leaves the multipliers idle; four chains fill them.
         for (int t = 0; t < full; t += group)
         {
-            Vector256<uint> v0 = Vector256.Create((uint)(start + (ulong)t)) + lanes, v1 = v0 + eight, v2 = v1 + eight, v3 = v2 + eight;
-            Encrypt(ref v0, ref v1, ref v2, ref v3);
-            v0.CopyTo(images.Slice(t));
-            v1.CopyTo(images.Slice(t + 8));
-            v2.CopyTo(images.Slice(t + 16));
-            v3.CopyTo(images.Slice(t + 24));
+            Cipher(values.Slice(t, group), inverse);
         }
 
-        // Cycle walking: only the images that fell outside [0, N) (up to half of them, 10% at paper scale) go round
-        // again, packed thirty-two to a pass, so no lane encrypts for nothing while its neighbours walk on.
+        // Cycle walking: only the values that fell outside [0, N) (up to half of them, 10% at paper scale) go round
+        // again, packed thirty-two to a pass, so no lane works for nothing while its neighbours walk on.
         int[] walking = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, full));
         try
         {
             int pending = 0;
             for (int t = 0; t < full; t++)
             {
-                if (images[t] >= Size) walking[pending++] = t;
+                if (values[t] >= Size) walking[pending++] = t;
             }
             Span<uint> packed = stackalloc uint[group];
             while (pending >= group)
@@ -134,18 +169,12 @@ public readonly struct PermutationBijection
                 int groups = pending & ~(group - 1);
                 for (int g = 0; g < groups; g += group)
                 {
-                    for (int k = 0; k < group; k++) packed[k] = images[walking[g + k]];
-                    Vector256<uint> v0 = Vector256.Create<uint>(packed), v1 = Vector256.Create<uint>(packed.Slice(8));
-                    Vector256<uint> v2 = Vector256.Create<uint>(packed.Slice(16)), v3 = Vector256.Create<uint>(packed.Slice(24));
-                    Encrypt(ref v0, ref v1, ref v2, ref v3);
-                    v0.CopyTo(packed);
-                    v1.CopyTo(packed.Slice(8));
-                    v2.CopyTo(packed.Slice(16));
-                    v3.CopyTo(packed.Slice(24));
+                    for (int k = 0; k < group; k++) packed[k] = values[walking[g + k]];
+                    Cipher(packed, inverse);
                     for (int k = 0; k < group; k++)
                     {
                         int at = walking[g + k];
-                        images[at] = packed[k];
+                        values[at] = packed[k];
                         if (packed[k] >= Size) walking[kept++] = at; // kept never overtakes the reading position
                     }
                 }
@@ -154,13 +183,13 @@ public readonly struct PermutationBijection
             }
             for (int i = 0; i < pending; i++)
             {
-                ulong value = images[walking[i]];
+                ulong value = values[walking[i]];
                 do
                 {
-                    value = Encrypt(value);
+                    value = inverse ? Decrypt(value) : Encrypt(value);
                 }
                 while (value >= Size);
-                images[walking[i]] = (uint)value;
+                values[walking[i]] = (uint)value;
             }
         }
         finally
@@ -170,49 +199,89 @@ public readonly struct PermutationBijection
         return full;
     }
 
-    private void Encrypt(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d)
+    /// <summary>One pass of the cipher (or its inverse) over 32 values in place, as four interleaved vectors.</summary>
+    private void Cipher(Span<uint> values, bool inverse)
     {
         var rightMask = Vector256.Create(_rightMask);
+        Vector256<uint> a = Vector256.Create<uint>(values), b = Vector256.Create<uint>(values[8..]);
+        Vector256<uint> c = Vector256.Create<uint>(values[16..]), d = Vector256.Create<uint>(values[24..]);
         Vector256<uint> la = a >>> _rightBits, ra = a & rightMask;
         Vector256<uint> lb = b >>> _rightBits, rb = b & rightMask;
         Vector256<uint> lc = c >>> _rightBits, rc = c & rightMask;
         Vector256<uint> ld = d >>> _rightBits, rd = d & rightMask;
         ReadOnlySpan<uint> keys = _keys;
-        for (int round = 0; round < Rounds; round++)
+        if (inverse)
         {
-            var key = Vector256.Create(keys[round]);
-            Round(ref la, ref ra, key);
-            Round(ref lb, ref rb, key);
-            Round(ref lc, ref rc, key);
-            Round(ref ld, ref rd, key);
+            for (int round = Rounds - 1; round >= 0; round--)
+            {
+                var key = Vector256.Create(keys[round]);
+                InverseRound(ref la, ref ra, key);
+                InverseRound(ref lb, ref rb, key);
+                InverseRound(ref lc, ref rc, key);
+                InverseRound(ref ld, ref rd, key);
+            }
         }
-        a = (la << _rightBits) | ra;
-        b = (lb << _rightBits) | rb;
-        c = (lc << _rightBits) | rc;
-        d = (ld << _rightBits) | rd;
+        else
+        {
+            for (int round = 0; round < Rounds; round++)
+            {
+                var key = Vector256.Create(keys[round]);
+                Round(ref la, ref ra, key);
+                Round(ref lb, ref rb, key);
+                Round(ref lc, ref rc, key);
+                Round(ref ld, ref rd, key);
+            }
+        }
+        ((la << _rightBits) | ra).CopyTo(values);
+        ((lb << _rightBits) | rb).CopyTo(values[8..]);
+        ((lc << _rightBits) | rc).CopyTo(values[16..]);
+        ((ld << _rightBits) | rd).CopyTo(values[24..]);
     }
 
     /// <summary>
     /// One Feistel round on eight 32-bit lanes; the lane-wise twin of the scalar round in <see cref="Encrypt(ulong)"/>.
-    /// The scalar round needs the low 64 bits of m·L (m the 64-bit multiplier). Because the domain is below 2^32,
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Round(ref Vector256<uint> left, ref Vector256<uint> right, Vector256<uint> key)
+    {
+        Vector256<uint> high = MultiplyHigh(left, out Vector256<uint> low);
+        Vector256<uint> nextLeft = (high ^ key) ^ right;
+        Vector256<uint> nextRight = (low << (_rightBits - _leftBits)) | (right >>> _leftBits);
+        left = nextLeft & Vector256.Create(_leftMask);
+        right = nextRight & Vector256.Create(_rightMask);
+    }
+
+    /// <summary>
+    /// <see cref="Round"/> undone on eight lanes; the lane-wise twin of the scalar round in <see cref="Decrypt(ulong)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void InverseRound(ref Vector256<uint> left, ref Vector256<uint> right, Vector256<uint> key)
+    {
+        int shift = _rightBits - _leftBits;
+        var leftMask = Vector256.Create(_leftMask);
+        Vector256<uint> previousLeft = ((right >>> shift) * Vector256.Create(InverseMultiplierLow)) & leftMask;
+        Vector256<uint> high = MultiplyHigh(previousLeft, out _);
+        Vector256<uint> previousRight = ((left ^ high ^ key) & leftMask) | ((right & Vector256.Create((1u << shift) - 1)) << _leftBits);
+        left = previousLeft;
+        right = previousRight;
+    }
+
+    /// <summary>
+    /// The two 32-bit halves of m·L for eight lanes, m the 64-bit round multiplier. Because the domain is below 2^32,
     /// L has at most 16 bits, so with m_lo = A·2^16 + B (A, B &lt; 2^16) both A·L and B·L are exact 32-bit products:
     /// lo32(m·L) = A·L·2^16 + B·L (mod 2^32), and hi32(m·L) = ((A·L + (B·L &gt;&gt; 16)) &gt;&gt; 16) + m_hi·L (mod 2^32),
     /// where the inner sum stays below 2^32. Three 32-bit multiplies then do what two 64-bit ones did, on twice the lanes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Round(ref Vector256<uint> left, ref Vector256<uint> right, Vector256<uint> key)
+    private static Vector256<uint> MultiplyHigh(Vector256<uint> left, out Vector256<uint> low)
     {
         var multiplierA = Vector256.Create((uint)((RoundMultiplier >> 16) & 0xFFFF));
         var multiplierB = Vector256.Create((uint)(RoundMultiplier & 0xFFFF));
         var multiplierHigh = Vector256.Create((uint)(RoundMultiplier >> 32));
         Vector256<uint> productA = left * multiplierA;
         Vector256<uint> productB = left * multiplierB;
-        Vector256<uint> low = (productA << 16) + productB;
-        Vector256<uint> high = ((productA + (productB >>> 16)) >>> 16) + left * multiplierHigh;
-        Vector256<uint> nextLeft = (high ^ key) ^ right;
-        Vector256<uint> nextRight = (low << (_rightBits - _leftBits)) | (right >>> _leftBits);
-        left = nextLeft & Vector256.Create(_leftMask);
-        right = nextRight & Vector256.Create(_rightMask);
+        low = (productA << 16) + productB;
+        return ((productA + (productB >>> 16)) >>> 16) + left * multiplierHigh;
     }
 
     private ulong Encrypt(ulong value)
@@ -229,6 +298,29 @@ public readonly struct PermutationBijection
             uint nextRight = (low << (_rightBits - _leftBits)) | (right >> _leftBits);
             left = nextLeft & _leftMask;
             right = nextRight & _rightMask;
+        }
+        return ((ulong)left << _rightBits) | right;
+    }
+
+    /// <summary>
+    /// <see cref="Encrypt(ulong)"/> undone, round by round from the last. A round sends (L, R) to
+    /// (f(L) ^ R low bits, lo(m·L) low bits : R's top bit), so its output gives back lo(m·L) mod 2^left, hence L
+    /// (m is odd, so multiplying by its inverse mod 2^32 recovers L), then f(L) and the low bits of R.
+    /// </summary>
+    private ulong Decrypt(ulong value)
+    {
+        int shift = _rightBits - _leftBits;
+        uint left = (uint)(value >> _rightBits);
+        uint right = (uint)(value & _rightMask);
+        ReadOnlySpan<uint> keys = _keys;
+        for (int round = Rounds - 1; round >= 0; round--)
+        {
+            uint previousLeft = ((right >> shift) * InverseMultiplierLow) & _leftMask;
+            ulong product = RoundMultiplier * previousLeft;
+            uint mixed = (uint)(product >> 32) ^ keys[round];
+            uint previousRight = ((left ^ mixed) & _leftMask) | ((right & ((1u << shift) - 1)) << _leftBits);
+            left = previousLeft;
+            right = previousRight;
         }
         return ((ulong)left << _rightBits) | right;
     }

@@ -82,6 +82,38 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     }
 
     [BackendFact]
+    public void InverseBijectionMatchesHost()
+    {
+        using IPermutationBackend backend = Create(TestProblems.Random(nodes: 8, units: 8, meanDegree: 1, seed: 4));
+        foreach (uint size in new uint[] { 1, 31, 256, 257, 65537 })
+        {
+            var bijection = new PermutationBijection(20170401, 1UL << 40, size);
+            uint[] preimages = Probe(backend).Unmap(20170401, 1UL << 40, size);
+            for (uint i = 0; i < size; i++)
+            {
+                if (preimages[i] != bijection.Unmap(i)) Assert.Fail($"size {size}: preimage of {i} is {preimages[i]}, host says {bijection.Unmap(i)}");
+            }
+        }
+    }
+
+    /// <summary>The paper's skewed design, where batches correct the majority assignment by default.</summary>
+    [BackendFact]
+    public void SkewedDesignCorrected() =>
+        Agree(TestProblems.Random(nodes: 5003, units: 4001, meanDegree: 5, seed: 24, balanced: false, chunkSize: 61, emptyRows: 0.1, strata: 37), Batches(24));
+
+    /// <summary>The same design gathered, and a balanced one corrected (three quarters of all bits flipped by atomics).</summary>
+    [BackendFact]
+    public void EitherAssignmentMethodOnEitherDesign()
+    {
+        Agree(TestProblems.Random(nodes: 5003, units: 4001, meanDegree: 5, seed: 25, balanced: false, chunkSize: 61, strata: 7), Batches(25),
+            AssignmentMethod.Gather);
+        Agree(TestProblems.Random(nodes: 5003, units: 4001, meanDegree: 5, seed: 26, chunkSize: 61, strata: 7), Batches(26),
+            AssignmentMethod.Correct);
+        Agree(TestProblems.Random(nodes: 31, units: 25, meanDegree: 3, seed: 27, balanced: false, chunkSize: 4, strata: 3), Batches(27),
+            AssignmentMethod.Correct);
+    }
+
+    [BackendFact]
     public void OneNode() => Agree(TestProblems.Random(nodes: 1, units: 1, meanDegree: 0, seed: 11), Batches(11));
 
     [BackendFact]
@@ -118,6 +150,14 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
         SpilloverProblem problem = TestProblems.Random(nodes: 1_000_003, units: 900_001, meanDegree: 1.5, seed: 19, realOutcome: true, chunkSize: SpilloverProblem.DefaultChunkSize, emptyRows: 0.1, strata: 11);
         Output.WriteLine($"built in {watch.ElapsedMilliseconds} ms: {problem.NodeCount} nodes, {problem.EdgeCount} edges, {problem.ChunkCount} chunks");
         Agree(problem, [new PermutationBatch(19, 17, 3), PermutationBatch.ObservedAssignment(19)]);
+    }
+
+    [BackendFact]
+    public void LargeSkewedGraphCorrected()
+    {
+        // A million nodes in the paper's shares, just past 2^20 (long cycle walks): a batch of 5.
+        SpilloverProblem problem = TestProblems.Random(nodes: 1_048_583, units: 1_000_000, meanDegree: 2, seed: 28, balanced: false, chunkSize: SpilloverProblem.DefaultChunkSize, strata: 9);
+        Agree(problem, [new PermutationBatch(28, 64, 5)]);
     }
 
     [BackendFact]
@@ -170,9 +210,9 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
         PermutationBatch.ObservedAssignment(seed),
     ];
 
-    private void Agree(SpilloverProblem problem, IEnumerable<PermutationBatch> batches)
+    private void Agree(SpilloverProblem problem, IEnumerable<PermutationBatch> batches, AssignmentMethod method = AssignmentMethod.Auto)
     {
-        using IPermutationBackend backend = Create(problem);
+        using IPermutationBackend backend = Create(problem, BackendGate.Options with { Assignment = method });
         foreach (PermutationBatch batch in batches)
         {
             var watch = Stopwatch.StartNew();

@@ -192,7 +192,9 @@ public sealed class DeviceMemoryPlanTests(Xunit.Abstractions.ITestOutputHelper o
     public void PaperScaleFitsInFourGibibytes()
     {
         // 15M nodes (all of them units), 75M edges, chunks of 2048 in about 100 strata.
-        long bytes = DeviceProblem.EstimateBytes(nodes: 15_000_000, units: 15_000_000, edges: 75_000_000, chunks: 15_000_000 / 2048 + 100, strata: 100);
+        // The minority list at its largest: correction stops paying beyond a quarter of the nodes.
+        long bytes = DeviceProblem.EstimateBytes(nodes: 15_000_000, units: 15_000_000, edges: 75_000_000, chunks: 15_000_000 / 2048 + 100, strata: 100,
+            minority: (long)(15_000_000 * CellMinority.CorrectionShareLimit));
         output.WriteLine($"paper scale needs {bytes / (1024.0 * 1024 * 1024):F2} GiB of device memory");
         Assert.True(bytes <= 4L << 30, $"{bytes} bytes");
     }
@@ -204,5 +206,11 @@ public sealed class DeviceMemoryPlanTests(Xunit.Abstractions.ITestOutputHelper o
         var layout = new DeviceProblem(problem);
         Assert.Equal(layout.TotalDeviceBytes,
             DeviceProblem.EstimateBytes(problem.NodeCount, problem.UnitCount, problem.EdgeCount, problem.ChunkCount, problem.StratumCount));
+
+        var skewed = TestProblems.Random(nodes: 1000, units: 900, meanDegree: 3, seed: 7, balanced: false, chunkSize: 50, strata: 5);
+        var corrected = new DeviceProblem(skewed, corrects: true);
+        Assert.InRange(corrected.MinorityCount, 10u, 100u);
+        Assert.Equal(corrected.TotalDeviceBytes,
+            DeviceProblem.EstimateBytes(skewed.NodeCount, skewed.UnitCount, skewed.EdgeCount, skewed.ChunkCount, skewed.StratumCount, corrected.MinorityCount));
     }
 }

@@ -17,9 +17,9 @@ public class CpuBackendTests
         }
     }
 
-    private static double[] Fit(SpilloverProblem problem, PermutationBatch batch, int threads = 0)
+    private static double[] Fit(SpilloverProblem problem, PermutationBatch batch, int threads = 0, AssignmentMethod method = AssignmentMethod.Auto)
     {
-        using var backend = new CpuBackend(problem, new BackendOptions { Threads = threads });
+        using var backend = new CpuBackend(problem, new BackendOptions { Threads = threads, Assignment = method });
         var result = new double[batch.Count * SpilloverProblem.Regressors];
         backend.Fit(batch, result);
         return result;
@@ -37,6 +37,52 @@ public class CpuBackendTests
         var batch = new PermutationBatch(Seed: 2012, First: 17, Count: count);
 
         AssertBitIdentical(ReferenceSpillover.Fit(problem, batch), Fit(problem, batch));
+    }
+
+    /// <summary>
+    /// Both ways of building the assignment against the reference, which gathers with the forward bijection: the
+    /// paper's skewed shares (where correction is the default), a balanced design (where gathering is, and correction
+    /// has to flip three quarters of all bits), a node count just past a power of two (long cycle walks), batches that
+    /// fill no whole byte of permutations, and tiny graphs.
+    /// </summary>
+    [Theory]
+    [InlineData(3000, 2900, 5, false, 64, AssignmentMethod.Correct)]
+    [InlineData(3000, 2900, 5, false, 64, AssignmentMethod.Gather)]
+    [InlineData(3000, 2900, 5, true, 64, AssignmentMethod.Correct)]
+    [InlineData(4097, 4000, 3, false, 13, AssignmentMethod.Correct)]
+    [InlineData(4097, 4000, 3, false, 3, AssignmentMethod.Auto)]
+    [InlineData(31, 25, 3, false, 64, AssignmentMethod.Correct)]
+    [InlineData(2, 2, 1, false, 7, AssignmentMethod.Correct)]
+    [InlineData(1, 1, 0, true, 5, AssignmentMethod.Correct)]
+    public void EveryAssignmentMethodMatchesTheReference(int nodes, int units, int degree, bool balanced, int count, AssignmentMethod method)
+    {
+        SpilloverProblem problem = TestProblems.Random(nodes, units, degree, seed: (ulong)(nodes * 3 + count), balanced: balanced, chunkSize: 64);
+        var batch = new PermutationBatch(Seed: 77, First: 1_000_003, Count: count);
+        AssertBitIdentical(ReferenceSpillover.Fit(problem, batch), Fit(problem, batch, method: method));
+    }
+
+    [Fact]
+    public void AutoCorrectsASkewedDesignAndGathersABalancedOne()
+    {
+        SpilloverProblem skewed = TestProblems.Random(3000, 2900, 5, seed: 8, balanced: false);
+        SpilloverProblem balanced = TestProblems.Random(3000, 2900, 5, seed: 8);
+        Assert.Equal(TreatmentCell.Both, skewed.Minority.Majority);
+        Assert.InRange(skewed.Minority.Nodes.Length, 60, 240); // about 4% of 3,000
+        Assert.True(AssignmentMethod.Auto.Corrects(skewed));
+        Assert.False(AssignmentMethod.Auto.Corrects(balanced));
+        Assert.True(AssignmentMethod.Correct.Corrects(balanced));
+        Assert.False(AssignmentMethod.Gather.Corrects(skewed));
+    }
+
+    [Fact]
+    public void CellMinorityListsEveryNodeOutsideTheMajorityWithItsFlips()
+    {
+        TreatmentCell[] cells = [TreatmentCell.Feed, TreatmentCell.Both, TreatmentCell.Neither, TreatmentCell.Both, TreatmentCell.Banner, TreatmentCell.Both];
+        CellMinority minority = CellMinority.Of(cells);
+        Assert.Equal(TreatmentCell.Both, minority.Majority);
+        Assert.Equal([0u, 2u, 4u], minority.Nodes);
+        Assert.Equal([(byte)1, (byte)3, (byte)2], minority.Flips); // feed differs in banner; neither in both; banner in feed
+        Assert.Equal(TreatmentCell.Neither, CellMinority.Of([TreatmentCell.Feed, TreatmentCell.Neither]).Majority); // a tie goes to the lowest cell
     }
 
     [Fact]

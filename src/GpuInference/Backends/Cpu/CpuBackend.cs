@@ -24,7 +24,7 @@ public sealed class CpuBackend : IPermutationBackend
         _options = options;
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        _words = new BitSlicedAssignment(problem.NodeCount);
+        _words = new BitSlicedAssignment(problem, options.Assignment);
         _partials = new ChunkPartials(problem.ChunkCount, BitSlicedAssignment.Width);
         Device = $"managed code, {threads} thread{(threads == 1 ? "" : "s")}";
     }
@@ -41,7 +41,7 @@ public sealed class CpuBackend : IPermutationBackend
         if (coefficients.Length < batch.Count * SpilloverProblem.Regressors) throw new ArgumentException("coefficient span too short.", nameof(coefficients));
         if (++_calls == _options.FailOnCall) throw new BackendFaultException($"injected fault on call {_calls}");
 
-        _words.Fill(_problem.Cells, batch, _parallel);
+        _words.Fill(batch, _parallel);
         Parallel.For(0, _problem.ChunkCount, _parallel, chunk =>
             _accumulators.Value!.Accumulate(_problem, _words, chunk, batch.Count, _partials));
         for (int p = 0; p < batch.Count; p++)
