@@ -17,9 +17,10 @@ public class CpuBackendTests
         }
     }
 
-    private static double[] Fit(SpilloverProblem problem, PermutationBatch batch, int threads = 0, AssignmentMethod method = AssignmentMethod.Auto)
+    private static double[] Fit(
+        SpilloverProblem problem, PermutationBatch batch, int threads = 0, AssignmentMethod method = AssignmentMethod.Auto, bool vectorized = true)
     {
-        using var backend = new CpuBackend(problem, new BackendOptions { Threads = threads, Assignment = method });
+        using var backend = new CpuBackend(problem, new BackendOptions { Threads = threads, Assignment = method }, vectorized);
         var result = new double[batch.Count * SpilloverProblem.Regressors];
         backend.Fit(batch, result);
         return result;
@@ -59,6 +60,48 @@ public class CpuBackendTests
         SpilloverProblem problem = TestProblems.Random(nodes, units, degree, seed: (ulong)(nodes * 3 + count), balanced: balanced, chunkSize: 64);
         var batch = new PermutationBatch(Seed: 77, First: 1_000_003, Count: count);
         AssertBitIdentical(ReferenceSpillover.Fit(problem, batch), Fit(problem, batch, method: method));
+    }
+
+    /// <summary>
+    /// The vectorized chunk sums and the generic ones against the reference: 0/1 and small integer outcomes
+    /// (negative too), degrees up to the 255 the byte counters hold, a hub with 300 friends (its chunk takes the
+    /// generic path, the others do not), an outcome too large for 16-bit sums, and flushes every few units.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 64, true)]
+    [InlineData(0, 64, false)]
+    [InlineData(1, 64, true)]
+    [InlineData(2, 64, true)]
+    [InlineData(3, 64, true)]
+    [InlineData(3, 64, false)]
+    [InlineData(4, 64, true)]
+    [InlineData(1, 17, true)]
+    public void VectorizedAndGenericChunkSumsMatchTheReference(int shape, int count, bool vectorized)
+    {
+        SpilloverProblem problem = shape switch
+        {
+            0 => TestProblems.Random(3000, 2900, 5, seed: 31, balanced: false, chunkSize: 100),
+            1 => WithOutcome(TestProblems.Random(2000, 2000, 6, seed: 32, chunkSize: 100), unit => unit % 7 - 3),
+            2 => WithOutcome(TestProblems.Random(1500, 1500, 120, seed: 33, chunkSize: 50), unit => unit % 3), // degree up to 241: flushes every unit
+            3 => WithHub(TestProblems.Random(1000, 1000, 4, seed: 34, chunkSize: 64), degree: 300),
+            _ => WithOutcome(TestProblems.Random(1000, 1000, 4, seed: 35, chunkSize: 64), unit => unit == 10 ? 40_000 : unit % 2),
+        };
+        var batch = new PermutationBatch(Seed: 5, First: 640, Count: count);
+        AssertBitIdentical(ReferenceSpillover.Fit(problem, batch), Fit(problem, batch, vectorized: vectorized));
+    }
+
+    private static SpilloverProblem WithOutcome(SpilloverProblem p, Func<int, double> outcome) =>
+        new(p.NodeCount, p.RowOffsets, p.Neighbors, p.Cells, Enumerable.Range(0, p.UnitCount).Select(outcome).ToArray(),
+            p.StratumStart, p.StratumLabels, p.ChunkSize);
+
+    /// <summary>Unit 0 befriends the first <paramref name="degree"/> other nodes.</summary>
+    private static SpilloverProblem WithHub(SpilloverProblem p, int degree)
+    {
+        int[] hub = Enumerable.Range(1, degree).ToArray();
+        long extra = degree - (p.RowOffsets[1] - p.RowOffsets[0]);
+        int[] neighbors = [.. hub, .. p.Neighbors.AsSpan((int)p.RowOffsets[1]).ToArray()];
+        long[] rows = p.RowOffsets.Select((offset, i) => i == 0 ? 0 : offset + extra).ToArray();
+        return new(p.NodeCount, rows, neighbors, p.Cells, p.Outcome, p.StratumStart, p.StratumLabels, p.ChunkSize);
     }
 
     [Fact]

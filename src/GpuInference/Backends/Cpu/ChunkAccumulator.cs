@@ -42,15 +42,30 @@ internal sealed class ChunkAccumulator
     private readonly double[] _realP = new double[RealSlots * Width];
     private readonly int[] _x = new int[K * Width];
 
+    private readonly Avx2ChunkSums? _vectorized;
+
+    /// <param name="vectorized">Whether chunks that fit may take the AVX2 path (false in tests of the generic path).</param>
+    public ChunkAccumulator(bool vectorized = true)
+    {
+        _vectorized = vectorized && Avx2ChunkSums.IsSupported ? new Avx2ChunkSums() : null;
+    }
+
     /// <summary>Accumulates chunk <paramref name="chunk"/> and writes its sums into <paramref name="partials"/>.</summary>
     public void Accumulate(SpilloverProblem problem, BitSlicedAssignment words, int chunk, int count, ChunkPartials partials)
     {
+        int from = problem.ChunkStart[chunk], to = problem.ChunkStart[chunk + 1];
+        ChunkBounds bounds = ChunkBounds.Of(problem, from, to);
+        if (_vectorized is not null && bounds.IntegerOutcome && Avx2ChunkSums.Fits(bounds.MaxDegree, bounds.MaxAbsOutcome))
+        {
+            _vectorized.Accumulate(problem, words.Words, chunk, count, bounds.MaxDegree, bounds.MaxAbsOutcome, partials);
+            return;
+        }
+
         Array.Clear(_narrow);
         Array.Clear(_wide);
         Array.Clear(_realP);
-        int from = problem.ChunkStart[chunk], to = problem.ChunkStart[chunk + 1];
-        long largestTerm = LargestTerm(problem, from, to, out bool integerOutcome);
-        int flushEvery = (int)Math.Clamp(int.MaxValue / Math.Max(1, largestTerm), 1, int.MaxValue);
+        bool integerOutcome = bounds.IntegerOutcome;
+        int flushEvery = (int)Math.Clamp(int.MaxValue / Math.Max(1, bounds.LargestTerm), 1, int.MaxValue);
         int pending = 0;
         for (int unit = from; unit < to; unit++)
         {
@@ -78,22 +93,26 @@ internal sealed class ChunkAccumulator
     }
 
     /// <summary>
-    /// The largest value one unit can add to any 32-bit slot in this chunk (degree², degree·|y|), so the narrow
-    /// sums are flushed in time; and whether x·y can be summed in integers here.
+    /// What bounds a chunk's sums: the most friends of any unit, the largest |y|, and whether x·y can be summed in
+    /// integers here (an integer outcome small enough that degree·|y| fits 32 bits).
     /// </summary>
-    private static long LargestTerm(SpilloverProblem problem, int from, int to, out bool integerOutcome)
+    private readonly record struct ChunkBounds(long MaxDegree, double MaxAbsOutcome, bool IntegerOutcome)
     {
-        long degree = 1;
-        double largestY = 0;
-        for (int unit = from; unit < to; unit++)
+        /// <summary>The largest value one unit can add to any 32-bit slot of the generic path (degree², degree·|y|), so the narrow sums are flushed in time.</summary>
+        public long LargestTerm => IntegerOutcome ? Math.Max(MaxDegree * MaxDegree, (long)(MaxDegree * MaxAbsOutcome)) : MaxDegree * MaxDegree;
+
+        public static ChunkBounds Of(SpilloverProblem problem, int from, int to)
         {
-            degree = Math.Max(degree, problem.RowOffsets[unit + 1] - problem.RowOffsets[unit]);
-            largestY = Math.Max(largestY, Math.Abs(problem.Outcome[unit]));
+            long degree = 1;
+            double largestY = 0;
+            for (int unit = from; unit < to; unit++)
+            {
+                degree = Math.Max(degree, problem.RowOffsets[unit + 1] - problem.RowOffsets[unit]);
+                largestY = Math.Max(largestY, Math.Abs(problem.Outcome[unit]));
+            }
+            if (degree * degree >= int.MaxValue) throw new InvalidOperationException($"a unit with {degree:N0} close friends is beyond the exposure counters.");
+            return new ChunkBounds(degree, largestY, problem.OutcomeIsInteger && degree * largestY < int.MaxValue);
         }
-        long square = degree * degree;
-        integerOutcome = problem.OutcomeIsInteger && degree * largestY < int.MaxValue && square < int.MaxValue;
-        if (square >= int.MaxValue) throw new InvalidOperationException($"a unit with {degree:N0} close friends is beyond the exposure counters.");
-        return integerOutcome ? Math.Max(square, (long)(degree * largestY)) : square;
     }
 
     /// <summary>Writes x[regressor][p] for the unit: friends with banner, friends with feed, own banner, own feed.</summary>

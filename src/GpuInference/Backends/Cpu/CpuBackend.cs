@@ -15,11 +15,20 @@ public sealed class CpuBackend : IPermutationBackend
     private readonly ParallelOptions _parallel;
     private readonly BitSlicedAssignment _words;
     private readonly ChunkPartials _partials;
-    private readonly ThreadLocal<ChunkAccumulator> _accumulators = new(() => new ChunkAccumulator());
+    private readonly ThreadLocal<ChunkAccumulator> _accumulators;
     private int _calls;
 
     public CpuBackend(SpilloverProblem problem, BackendOptions options)
+        : this(problem, options, vectorized: true)
     {
+    }
+
+    /// <param name="problem">The problem.</param>
+    /// <param name="options">Threads, batch size, assignment method.</param>
+    /// <param name="vectorized">False to keep every chunk on the generic path (tests compare the two).</param>
+    internal CpuBackend(SpilloverProblem problem, BackendOptions options, bool vectorized)
+    {
+        _accumulators = new(() => new ChunkAccumulator(vectorized));
         _problem = problem;
         _options = options;
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
