@@ -9,7 +9,7 @@ namespace GpuInference.Gpu.Common;
 /// <summary>
 /// A field check for a machine with a GPU: fits a few batches on each available device backend and compares every
 /// coefficient with the managed <see cref="CpuBackend"/>, the reference every device is held to, printing OK or
-/// FAIL with the largest relative difference. Meant for a hidden CLI command; returns 0 when every backend that could
+/// FAIL with the largest relative difference, once for each way of building the permuted assignment. Meant for a hidden CLI command; returns 0 when every backend that could
 /// start agreed bit for bit, 1 on any disagreement, 2 when no device backend could start.
 /// </summary>
 public static class GpuSelfCheck
@@ -34,33 +34,37 @@ public static class GpuSelfCheck
                 output.WriteLine($"{provider.Name}: SKIP ({availability.Reason})");
                 continue;
             }
-            IPermutationBackend backend;
-            try
+            // Both ways of building the permuted assignment: each has its own kernels.
+            foreach (AssignmentMethod method in (AssignmentMethod[])[AssignmentMethod.Correct, AssignmentMethod.Gather])
             {
-                backend = provider.Create(problem, options);
-            }
-            catch (BackendUnavailableException e)
-            {
-                output.WriteLine($"{provider.Name}: FAIL to start: {e.Message}");
-                allAgree = false;
-                continue;
-            }
-            started++;
-            using (backend)
-            {
-                foreach (PermutationBatch batch in batches)
+                IPermutationBackend backend;
+                try
                 {
-                    var watch = Stopwatch.StartNew();
-                    var actual = new double[batch.Count * SpilloverProblem.Regressors];
-                    backend.Fit(batch, actual);
-                    double deviceMs = watch.Elapsed.TotalMilliseconds;
-                    var expected = new double[actual.Length];
-                    reference.Fit(batch, expected);
-                    var (identical, maxRelative) = Compare(expected, actual);
-                    allAgree &= identical;
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{backend.Name} on {backend.Device}: batch first={batch.First} count={batch.Count}{(batch.Observed ? " (observed)" : "")}: " +
-                        $"{(identical ? "OK" : "FAIL")} max relative difference {maxRelative:E3}, device {deviceMs:F1} ms"));
+                    backend = provider.Create(problem, options with { Assignment = method });
+                }
+                catch (BackendUnavailableException e)
+                {
+                    output.WriteLine($"{provider.Name}: FAIL to start: {e.Message}");
+                    allAgree = false;
+                    break;
+                }
+                started++;
+                using (backend)
+                {
+                    foreach (PermutationBatch batch in batches)
+                    {
+                        var watch = Stopwatch.StartNew();
+                        var actual = new double[batch.Count * SpilloverProblem.Regressors];
+                        backend.Fit(batch, actual);
+                        double deviceMs = watch.Elapsed.TotalMilliseconds;
+                        var expected = new double[actual.Length];
+                        reference.Fit(batch, expected);
+                        var (identical, maxRelative) = Compare(expected, actual);
+                        allAgree &= identical;
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{backend.Name} on {backend.Device}, assignment {method.ToString().ToLowerInvariant()}: batch first={batch.First} count={batch.Count}{(batch.Observed ? " (observed)" : "")}: " +
+                            $"{(identical ? "OK" : "FAIL")} max relative difference {maxRelative:E3}, device {deviceMs:F1} ms"));
+                    }
                 }
             }
         }

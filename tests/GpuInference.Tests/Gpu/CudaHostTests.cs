@@ -133,11 +133,12 @@ public sealed class DeviceCatalogTests
 
         var agreeing = new StringWriter();
         Assert.Equal(0, GpuSelfCheck.Run(problem, agreeing, [new StandInProvider("same", perturb: false)]));
-        Assert.Contains("same on stand-in: batch first=0 count=64: OK", agreeing.ToString());
+        Assert.Contains("same on stand-in, assignment correct: batch first=0 count=64: OK", agreeing.ToString());
+        Assert.Contains("same on stand-in, assignment gather: batch first=0 count=64: OK", agreeing.ToString());
 
         var disagreeing = new StringWriter();
         Assert.Equal(1, GpuSelfCheck.Run(problem, disagreeing, [new StandInProvider("same", perturb: false), new StandInProvider("off", perturb: true)]));
-        Assert.Contains("off on stand-in: batch first=0 count=64: FAIL", disagreeing.ToString());
+        Assert.Contains("off on stand-in, assignment correct: batch first=0 count=64: FAIL", disagreeing.ToString());
 
         var none = new StringWriter();
         Assert.Equal(2, GpuSelfCheck.Run(problem, none, []));
