@@ -229,8 +229,11 @@ def gpu_floor(row, B, bw):
 
 
 def floor_gpu(meta):
-    """Bandwidth the GPU timings are compared against: H200 when the machine has one, else H100."""
+    """Bandwidth the GPU timings are compared against: H200 when the machine has one, else H100; None without a GPU
+    (OpenCL then runs on the CPU, and a ratio to a GPU's floor would mean nothing)."""
     gpu = str((meta.get("machine") or {}).get("gpu") or "")
+    if not gpu.strip():
+        return None
     return ("H200", floormod.BANDWIDTH["h200"]) if "H200" in gpu.upper() else ("H100", floormod.BANDWIDTH["h100"])
 
 
@@ -241,7 +244,7 @@ def svg_plot(rows, tools, path, B, fl=("H100", floormod.BANDWIDTH["h100"])):
         if r.get("permutations_s") and r.get("edges_file") and r.get("permutations"):
             series.setdefault(r["tool"], []).append((r["edges_file"] * r["permutations"], r["permutations_s"]))
     gpu_rows = [r for r in rows if str(r["tool"]).endswith(("cuda", "opencl")) and r.get("edges_file")]
-    if gpu_rows:
+    if gpu_rows and fl:
         series[f"{fl[0]} floor"] = sorted({(r["edges_file"] * B, gpu_floor(r, B, fl[1])) for r in gpu_rows})
     pts = [p for s in series.values() for p in s if p[0] > 0 and p[1] > 0]
     if not pts:
@@ -317,7 +320,7 @@ def cmd_report(a):
         L.append(f"## N = {size:,} nodes, {fmt(any_r.get('edges_file'))} edges in file")
         L.append("")
         hdr = ["tool", "load", "observed", "per permutation", f"total (B={B})", "wall (as run)", "peak RSS MB"]
-        hdr += [f"per-perm speedup vs {p}" for p in peers] + [f"total ratio vs {p}" for p in peers] + [f"× {fl[0]} floor"]
+        hdr += [f"per-perm speedup vs {p}" for p in peers] + [f"total ratio vs {p}" for p in peers] + [f"× {fl[0] if fl else 'GPU'} floor"]
         L.append("| " + " | ".join(hdr) + " |")
         L.append("|" + "---|" * len(hdr))
         for t in tools:
@@ -335,7 +338,7 @@ def cmd_report(a):
             for p in peers:
                 pr = rs.get(p)
                 cells.append(fmt(pr["total_s"] / r["total_s"]) + "×" if pr and pr.get("total_s") and r.get("total_s") and t not in PEERS else "–")
-            if t.endswith(("cuda", "opencl")) and r.get("permutations_s"):
+            if fl and t.endswith(("cuda", "opencl")) and r.get("permutations_s"):
                 fs = gpu_floor(r, r.get("permutations") or B, fl[1])
                 cells.append(fmt(r["permutations_s"] / fs) + "×")
             else:
