@@ -28,6 +28,15 @@ typedef struct
     u32 right_bits; /* bits of the right half (left_bits or left_bits + 1) */
 } bijection_shape;
 
+DEVICE_FN bijection_shape bijection_shape_of(u32 size, u32 left_bits, u32 right_bits)
+{
+    bijection_shape shape;
+    shape.size = size;
+    shape.left_bits = left_bits;
+    shape.right_bits = right_bits;
+    return shape;
+}
+
 /*
  * Writes the round keys of permutation `index` of stream `seed`: Philox4x32-10 under key (seed low, seed high) at
  * counters (index low, index high, block, 0) for blocks 0..5, four keys per block.

@@ -70,10 +70,7 @@ KERNEL void bijection_probe(GLOBAL const u32* keys, GLOBAL u32* images, u32 coun
 {
     const u32 i = (u32)get_global_id(0);
     if (i >= count) return;
-    bijection_shape shape;
-    shape.size = size;
-    shape.left_bits = left_bits;
-    shape.right_bits = right_bits;
+    const bijection_shape shape = bijection_shape_of(size, left_bits, right_bits);
     u32 k[BIJECTION_ROUNDS];
     for (u32 r = 0; r < BIJECTION_ROUNDS; r++) k[r] = keys[r];
     images[i] = inverse ? bijection_unmap(i, k, shape) : bijection_map(i, k, shape);
@@ -86,6 +83,12 @@ DEVICE_FN void stage_keys(LOCAL_PTR u32* staged, GLOBAL const u32* keys, u32 cou
     const u32 lsize = (u32)get_local_size(0);
     for (u32 t = lid; t < count * BIJECTION_ROUNDS; t += lsize) staged[t] = keys[t];
     BARRIER_LOCAL();
+}
+
+/* Permutation p's round keys from the staged copy, into registers. */
+DEVICE_FN void staged_keys_of(u32* k, LOCAL_PTR const u32* staged, u32 p)
+{
+    for (u32 r = 0; r < BIJECTION_ROUNDS; r++) k[r] = staged[p * BIJECTION_ROUNDS + r];
 }
 
 /*
@@ -102,10 +105,7 @@ KERNEL void permute_cells(
     const u32 j = (u32)get_global_id(0);
     if (j >= node_count) return;
 
-    bijection_shape shape;
-    shape.size = node_count;
-    shape.left_bits = left_bits;
-    shape.right_bits = right_bits;
+    const bijection_shape shape = bijection_shape_of(node_count, left_bits, right_bits);
 
     u64 banner = 0;
     u64 feed = 0;
@@ -115,7 +115,7 @@ KERNEL void permute_cells(
         if (!observed)
         {
             u32 k[BIJECTION_ROUNDS];
-            for (u32 r = 0; r < BIJECTION_ROUNDS; r++) k[r] = staged[p * BIJECTION_ROUNDS + r];
+            staged_keys_of(k, staged, p);
             source = bijection_map(j, k, shape);
         }
         const u32 c = cells[source];
@@ -152,17 +152,14 @@ KERNEL void correct_minority(
     const u32 t = (u32)get_global_id(0);
     if (t >= minority_count) return;
 
-    bijection_shape shape;
-    shape.size = node_count;
-    shape.left_bits = left_bits;
-    shape.right_bits = right_bits;
+    const bijection_shape shape = bijection_shape_of(node_count, left_bits, right_bits);
 
     const u32 node = nodes[t];
     const u32 flip = flips[t];
     for (u32 p = 0; p < count; p++)
     {
         u32 k[BIJECTION_ROUNDS];
-        for (u32 r = 0; r < BIJECTION_ROUNDS; r++) k[r] = staged[p * BIJECTION_ROUNDS + r];
+        staged_keys_of(k, staged, p);
         const size_t position = (size_t)bijection_unmap(node, k, shape);
         const u32 bit = 1u << (p & 31u);
         if (flip & 1u) ATOMIC_XOR_U32(halves + position * 4 + (p >> 5), bit);
