@@ -6,10 +6,13 @@
  *   GLOBAL, LOCAL, CONSTANT  address spaces (LOCAL declares a work-group array)
  *   LOCAL_PTR             a pointer parameter into such an array (CUDA has no shared-memory pointer qualifier)
  *   u8, u32, u64, i64     fixed-width integers
- *   get_global_id & co.   OpenCL work-item functions (re-created for CUDA)
+ *   get_global_id & co.   OpenCL work-item functions (re-created for CUDA, returning u64)
  *   BARRIER_LOCAL()       work-group barrier
  *   POPCOUNT64, MUL_HI_U32, AS_DOUBLE, SQRT_F64
  *   ATOMIC_XOR_U32(p, v)  atomic *p ^= v on a 32-bit global word (core in OpenCL 1.1 and CUDA alike)
+ *
+ * Kernels index with u64, never size_t: OpenCL has size_t built in, but NVRTC compiles without the C headers,
+ * so the CUDA side neither relies on it nor defines it.
  *
  * Floating-point contraction is disabled in both dialects (here for OpenCL, by --fmad=false for NVRTC), so that
  * a*b+c is two roundings as in the C# reference and results agree bit for bit.
@@ -33,12 +36,12 @@ typedef long long i64;
 #define LOCAL_PTR
 #define CONSTANT
 
-DEVICE_FN size_t get_local_id(u32 dim) { return dim == 0 ? threadIdx.x : dim == 1 ? threadIdx.y : threadIdx.z; }
-DEVICE_FN size_t get_local_size(u32 dim) { return dim == 0 ? blockDim.x : dim == 1 ? blockDim.y : blockDim.z; }
-DEVICE_FN size_t get_group_id(u32 dim) { return dim == 0 ? blockIdx.x : dim == 1 ? blockIdx.y : blockIdx.z; }
-DEVICE_FN size_t get_num_groups(u32 dim) { return dim == 0 ? gridDim.x : dim == 1 ? gridDim.y : gridDim.z; }
-DEVICE_FN size_t get_global_id(u32 dim) { return get_group_id(dim) * get_local_size(dim) + get_local_id(dim); }
-DEVICE_FN size_t get_global_size(u32 dim) { return get_num_groups(dim) * get_local_size(dim); }
+DEVICE_FN u64 get_local_id(u32 dim) { return dim == 0 ? threadIdx.x : dim == 1 ? threadIdx.y : threadIdx.z; }
+DEVICE_FN u64 get_local_size(u32 dim) { return dim == 0 ? blockDim.x : dim == 1 ? blockDim.y : blockDim.z; }
+DEVICE_FN u64 get_group_id(u32 dim) { return dim == 0 ? blockIdx.x : dim == 1 ? blockIdx.y : blockIdx.z; }
+DEVICE_FN u64 get_num_groups(u32 dim) { return dim == 0 ? gridDim.x : dim == 1 ? gridDim.y : gridDim.z; }
+DEVICE_FN u64 get_global_id(u32 dim) { return get_group_id(dim) * get_local_size(dim) + get_local_id(dim); }
+DEVICE_FN u64 get_global_size(u32 dim) { return get_num_groups(dim) * get_local_size(dim); }
 
 #define BARRIER_LOCAL() __syncthreads()
 #define POPCOUNT64(x) ((u32)__popcll(x))

@@ -48,9 +48,9 @@ KERNEL void philox_kat(GLOBAL const u32* input, GLOBAL u32* output, u32 count, u
 {
     const u32 v = (u32)get_global_id(0);
     if (v >= count) return;
-    GLOBAL const u32* in = input + (size_t)v * 6;
+    GLOBAL const u32* in = input + (u64)v * 6;
     const philox_block r = philox4x32(in[0], in[1], in[2], in[3], in[4], in[5], rounds);
-    GLOBAL u32* out = output + (size_t)v * 4;
+    GLOBAL u32* out = output + (u64)v * 4;
     out[0] = r.x0;
     out[1] = r.x1;
     out[2] = r.x2;
@@ -62,7 +62,7 @@ KERNEL void round_keys(GLOBAL u32* keys, u64 seed, u64 first, u32 count)
 {
     const u32 p = (u32)get_global_id(0);
     if (p >= count) return;
-    bijection_round_keys(seed, first + p, keys + (size_t)p * BIJECTION_ROUNDS);
+    bijection_round_keys(seed, first + p, keys + (u64)p * BIJECTION_ROUNDS);
 }
 
 /* The images (or, if inverse, the preimages) of 0 .. count - 1 under one permutation: a test hook for the bijection. */
@@ -122,8 +122,8 @@ KERNEL void permute_cells(
         banner |= (u64)(c & 1u) << p;
         feed |= (u64)((c >> 1) & 1u) << p;
     }
-    words[(size_t)j * 2] = banner;
-    words[(size_t)j * 2 + 1] = feed;
+    words[(u64)j * 2] = banner;
+    words[(u64)j * 2 + 1] = feed;
 }
 
 /* Every position in the majority cell: words[2 j] = banner, words[2 j + 1] = feed (each all ones in bits < count, or 0). */
@@ -131,8 +131,8 @@ KERNEL void fill_majority(GLOBAL u64* words, u32 node_count, u64 banner, u64 fee
 {
     const u32 j = (u32)get_global_id(0);
     if (j >= node_count) return;
-    words[(size_t)j * 2] = banner;
-    words[(size_t)j * 2 + 1] = feed;
+    words[(u64)j * 2] = banner;
+    words[(u64)j * 2 + 1] = feed;
 }
 
 /*
@@ -160,7 +160,7 @@ KERNEL void correct_minority(
     {
         u32 k[BIJECTION_ROUNDS];
         staged_keys_of(k, staged, p);
-        const size_t position = (size_t)bijection_unmap(node, k, shape);
+        const u64 position = (u64)bijection_unmap(node, k, shape);
         const u32 bit = 1u << (p & 31u);
         if (flip & 1u) ATOMIC_XOR_U32(halves + position * 4 + (p >> 5), bit);
         if (flip & 2u) ATOMIC_XOR_U32(halves + position * 4 + 2 + (p >> 5), bit);
@@ -192,14 +192,14 @@ KERNEL void chunk_sums(
         u32 nb = 0, nf = 0;
         for (i64 e = row_offsets[i]; e < row_end; e++)
         {
-            const size_t friend_node = (size_t)neighbors[e];
+            const u64 friend_node = (u64)neighbors[e];
             nb += (u32)(words[friend_node * 2] >> p) & 1u;
             nf += (u32)(words[friend_node * 2 + 1] >> p) & 1u;
         }
         const i64 x0 = (i64)nb;
         const i64 x1 = (i64)nf;
-        const i64 x2 = (i64)((words[(size_t)i * 2] >> p) & 1u);
-        const i64 x3 = (i64)((words[(size_t)i * 2 + 1] >> p) & 1u);
+        const i64 x2 = (i64)((words[(u64)i * 2] >> p) & 1u);
+        const i64 x3 = (i64)((words[(u64)i * 2 + 1] >> p) & 1u);
         s0 += x0; s1 += x1; s2 += x2; s3 += x3;
         q00 += x0 * x0; q01 += x0 * x1; q02 += x0 * x2; q03 += x0 * x3;
         q11 += x1 * x1; q12 += x1 * x2; q13 += x1 * x3;
@@ -212,13 +212,13 @@ KERNEL void chunk_sums(
         p3 = p3 + (double)x3 * y;
     }
 
-    GLOBAL i64* oi = partial_int + (size_t)g * INT_SLOTS * MAX_BATCH + p;
+    GLOBAL i64* oi = partial_int + (u64)g * INT_SLOTS * MAX_BATCH + p;
     oi[0 * MAX_BATCH] = s0; oi[1 * MAX_BATCH] = s1; oi[2 * MAX_BATCH] = s2; oi[3 * MAX_BATCH] = s3;
     oi[4 * MAX_BATCH] = q00; oi[5 * MAX_BATCH] = q01; oi[6 * MAX_BATCH] = q02; oi[7 * MAX_BATCH] = q03;
     oi[8 * MAX_BATCH] = q11; oi[9 * MAX_BATCH] = q12; oi[10 * MAX_BATCH] = q13;
     oi[11 * MAX_BATCH] = q22; oi[12 * MAX_BATCH] = q23;
     oi[13 * MAX_BATCH] = q33;
-    GLOBAL double* orl = partial_real + (size_t)g * REAL_SLOTS * MAX_BATCH + p;
+    GLOBAL double* orl = partial_real + (u64)g * REAL_SLOTS * MAX_BATCH + p;
     orl[0 * MAX_BATCH] = p0; orl[1 * MAX_BATCH] = p1; orl[2 * MAX_BATCH] = p2; orl[3 * MAX_BATCH] = p3;
 }
 
@@ -289,8 +289,8 @@ KERNEL void solve(
         const u32 last = stratum_first_chunk[s + 1];
         for (u32 g = stratum_first_chunk[s]; g < last; g++)
         {
-            GLOBAL const i64* gi = partial_int + (size_t)g * INT_SLOTS * MAX_BATCH + p;
-            GLOBAL const double* gr = partial_real + (size_t)g * REAL_SLOTS * MAX_BATCH + p;
+            GLOBAL const i64* gi = partial_int + (u64)g * INT_SLOTS * MAX_BATCH + p;
+            GLOBAL const double* gr = partial_real + (u64)g * REAL_SLOTS * MAX_BATCH + p;
             for (int a = 0; a < REGRESSORS; a++) sums[a] += gi[a * MAX_BATCH];
             for (int t = 0; t < 10; t++) q[t] += gi[(4 + t) * MAX_BATCH];
             for (int a = 0; a < REAL_SLOTS; a++) pr[a] = pr[a] + gr[a * MAX_BATCH];
@@ -312,5 +312,5 @@ KERNEL void solve(
     double rhs[REGRESSORS];
     for (int t = 0; t < 10; t++) matrix[t] = (double)q[t] - correction[t];
     for (int a = 0; a < REGRESSORS; a++) rhs[a] = pr[a] - outcome_correction[a];
-    cholesky_solve4(matrix, rhs, beta + (size_t)p * REGRESSORS);
+    cholesky_solve4(matrix, rhs, beta + (u64)p * REGRESSORS);
 }

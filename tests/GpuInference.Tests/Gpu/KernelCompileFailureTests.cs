@@ -21,22 +21,12 @@ public sealed class KernelCompileFailureTests : IDisposable
 
     private static string BrokenKernels()
     {
-        string source = RepositoryKernels();
+        string source = RepositoryFolders.Kernels();
         string target = Path.Combine(Path.GetTempPath(), "gpuinference-tests", "broken-kernels-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(target);
         foreach (string file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         File.AppendAllText(Path.Combine(target, "spillover.cl"), "\nthis line is not C at all;\n");
         return target;
-    }
-
-    private static string RepositoryKernels()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "kernels");
-            if (File.Exists(Path.Combine(candidate, "platform.h"))) return candidate;
-        }
-        throw new DirectoryNotFoundException("kernels/ not found above the test directory");
     }
 
     private static SpilloverProblem Problem() => TestProblems.Random(nodes: 300, units: 250, meanDegree: 3, seed: 12);
