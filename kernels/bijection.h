@@ -53,6 +53,12 @@ DEVICE_FN void bijection_round_keys(u64 seed, u64 index, GLOBAL u32* keys)
     }
 }
 
+/* The high 32 bits of (multiplier * left) mod 2^64, from 32-bit multiplies; the low half is BIJECTION_MULTIPLIER_LO * left. */
+DEVICE_FN u32 bijection_product_high(u32 left)
+{
+    return MUL_HI_U32(BIJECTION_MULTIPLIER_LO, left) + BIJECTION_MULTIPLIER_HI * left;
+}
+
 /* One pass of the Feistel network over the power-of-two domain. */
 DEVICE_FN u32 bijection_encrypt(u32 value, const u32* keys, bijection_shape shape)
 {
@@ -65,7 +71,7 @@ DEVICE_FN u32 bijection_encrypt(u32 value, const u32* keys, bijection_shape shap
     {
         /* (multiplier * left) mod 2^64, split into its 32-bit halves. */
         const u32 low = BIJECTION_MULTIPLIER_LO * left;
-        const u32 high = MUL_HI_U32(BIJECTION_MULTIPLIER_LO, left) + BIJECTION_MULTIPLIER_HI * left;
+        const u32 high = bijection_product_high(left);
         const u32 mixed = high ^ keys[round];
         const u32 next_left = mixed ^ right;
         const u32 next_right = (low << shift) | (right >> shape.left_bits);
@@ -98,7 +104,7 @@ DEVICE_FN u32 bijection_decrypt(u32 value, const u32* keys, bijection_shape shap
     {
         const u32 round = BIJECTION_ROUNDS - 1u - step;
         const u32 previous_left = ((right >> shift) * BIJECTION_MULTIPLIER_LO_INVERSE) & left_mask;
-        const u32 high = MUL_HI_U32(BIJECTION_MULTIPLIER_LO, previous_left) + BIJECTION_MULTIPLIER_HI * previous_left;
+        const u32 high = bijection_product_high(previous_left);
         const u32 mixed = high ^ keys[round];
         const u32 previous_right = ((left ^ mixed) & left_mask) | ((right & ((1u << shift) - 1u)) << shape.left_bits);
         left = previous_left;
