@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GpuInference.Backends;
+using GpuInference.Gpu.Ilgpu;
 
 namespace GpuInference.Gpu.Common;
 
@@ -39,10 +40,13 @@ public static class DeviceCatalog
                     .Append('\n');
             }
         }
-        builder.Append("kernels: ").Append(Kernels.KernelSource.Origin(options.KernelFolder)).Append('\n');
         return builder.ToString();
     }
 
-    /// <summary>The device backends of this assembly, in the order selection tries them: CUDA, then OpenCL.</summary>
-    public static IReadOnlyList<IBackendProvider> DeviceProviders() => [new Cuda.CudaBackendProvider(), new OpenCL.OpenClBackendProvider()];
+    /// <summary>
+    /// The device backends of this assembly: CUDA, then OpenCL (the order auto tries them), then ILGPU's CPU
+    /// accelerator, which auto never reaches because the managed CPU backend comes before it.
+    /// </summary>
+    public static IReadOnlyList<IBackendProvider> DeviceProviders() =>
+        [new IlgpuBackendProvider(DeviceKind.Cuda), new IlgpuBackendProvider(DeviceKind.OpenCL), new IlgpuBackendProvider(DeviceKind.Cpu)];
 }

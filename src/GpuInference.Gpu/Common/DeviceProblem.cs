@@ -1,16 +1,15 @@
 using System.Runtime.InteropServices;
 using GpuInference.Backends;
 using GpuInference.Design;
-using GpuInference.Gpu.Kernels;
-using GpuInference.Inference;
-using GpuInference.Random;
+using GpuInference.Kernels;
+using GpuInference.Kernels.Random;
 
 namespace GpuInference.Gpu.Common;
 
 /// <summary>
-/// A <see cref="SpilloverProblem"/> as the kernels take it: the arrays uploaded once at Create, the batch-sized
-/// work buffers, their sizes, and the launch geometry. Shared by the OpenCL and CUDA backends so both allocate and
-/// launch the same way.
+/// A <see cref="SpilloverProblem"/> as the kernels take it: which assignment method its batches use, the cipher
+/// shape, and the size of every device buffer, so that a backend can refuse a device that is too small before it
+/// allocates anything.
 /// </summary>
 internal sealed class DeviceProblem
 {
@@ -20,46 +19,36 @@ internal sealed class DeviceProblem
     {
         Problem = problem;
         Corrects = corrects;
-        MinorityCount = corrects ? (uint)problem.Minority.Nodes.Length : 0;
-        int bits = PermutationBijection.CipherBits((ulong)problem.NodeCount);
-        LeftBits = (uint)(bits / 2);
-        RightBits = (uint)(bits - bits / 2);
-        StratumSize = new double[problem.StratumCount];
-        for (int s = 0; s < problem.StratumCount; s++) StratumSize[s] = problem.StratumSize(s);
+        MinorityCount = corrects ? problem.Minority.Nodes.Length : 0;
+        Shape = new BijectionShape((uint)problem.NodeCount);
     }
 
     public SpilloverProblem Problem { get; }
 
     /// <summary>
-    /// The layout of <paramref name="problem"/>, or <see cref="Backends.BackendUnavailableException"/> when it does not fit
-    /// <paramref name="memory"/> bytes of device memory or one buffer exceeds <paramref name="maxAllocation"/>.
+    /// The layout of <paramref name="problem"/>, or <see cref="BackendUnavailableException"/> when it does not fit
+    /// <paramref name="memory"/> bytes of device memory.
     /// </summary>
     /// <remarks>
     /// Correction (see <see cref="AssignmentMethod"/>) flips single bits of 64-bit words through their 32-bit halves,
     /// which is bit p % 32 of half p / 32 only on a little-endian device; a big-endian one gathers.
     /// </remarks>
-    public static DeviceProblem Fit(
-        SpilloverProblem problem, AssignmentMethod method, bool littleEndian, string device, long memory, long maxAllocation = long.MaxValue)
+    public static DeviceProblem Fit(SpilloverProblem problem, AssignmentMethod method, bool littleEndian, string device, long memory)
     {
         var layout = new DeviceProblem(problem, method.Corrects(problem) && littleEndian);
         if (layout.TotalDeviceBytes > memory)
-            throw new Backends.BackendUnavailableException($"{device}: the problem needs {layout.TotalDeviceBytes >> 20} MiB, the device has {memory >> 20} MiB");
-        if (layout.LargestBufferBytes > maxAllocation)
-            throw new Backends.BackendUnavailableException($"{device}: a {layout.LargestBufferBytes >> 20} MiB buffer exceeds the device's largest allocation ({maxAllocation >> 20} MiB)");
+            throw new BackendUnavailableException($"{device}: the problem needs {layout.TotalDeviceBytes >> 20} MiB, the device has {memory >> 20} MiB");
         return layout;
     }
 
-    /// <summary>Bits of the left half of the Feistel cipher (see PermutationBijection).</summary>
-    public uint LeftBits { get; }
-
-    /// <summary>Bits of the right half of the Feistel cipher.</summary>
-    public uint RightBits { get; }
+    /// <summary>The Feistel split of the node count.</summary>
+    public BijectionShape Shape { get; }
 
     /// <summary>Whether batches fill the majority cell and correct the minority nodes' positions, rather than gather.</summary>
     public bool Corrects { get; }
 
     /// <summary>Nodes outside the majority cell when correcting; 0 otherwise.</summary>
-    public uint MinorityCount { get; }
+    public int MinorityCount { get; }
 
     /// <summary>The majority cell's banner and feed words for a batch of <paramref name="count"/>: all ones in bits below count, or 0.</summary>
     public (ulong Banner, ulong Feed) MajorityWords(int count)
@@ -69,77 +58,46 @@ internal sealed class DeviceProblem
         return ((majority & TreatmentCell.Banner) != 0 ? mask : 0, (majority & TreatmentCell.Feed) != 0 ? mask : 0);
     }
 
-    /// <summary>Units per stratum, as the solve divides by them.</summary>
-    public double[] StratumSize { get; }
-
-    public uint NodeCount => (uint)Problem.NodeCount;
-
-    public uint ChunkCount => (uint)Problem.ChunkCount;
-
-    public uint StratumCount => (uint)Problem.StratumCount;
-
     /// <summary>The cells as bytes (bit 0 banner, bit 1 feed).</summary>
-    public ReadOnlySpan<byte> CellBytes => MemoryMarshal.AsBytes(Problem.Cells.AsSpan());
+    public byte[] CellBytes() => MemoryMarshal.AsBytes(Problem.Cells.AsSpan()).ToArray();
 
-    // Sizes in bytes of every device buffer. OpenCL refuses empty buffers, so each is at least 8 bytes.
-    public long RowOffsetBytes => Bytes(Problem.RowOffsets.LongLength, sizeof(long));
+    /// <summary>Words of the bit-sliced assignment: banner and feed per node.</summary>
+    public long WordCount => 2L * Problem.NodeCount;
 
-    public long NeighborBytes => Bytes(Problem.Neighbors.LongLength, sizeof(int));
+    /// <summary>Integer chunk sums of a batch: [chunk][slot][lane].</summary>
+    public long PartialIntCount => (long)Problem.ChunkCount * KernelLimits.IntegerSlots * KernelLimits.MaxBatch;
 
-    public long CellBytesLength => Bytes(Problem.NodeCount, 1);
+    /// <summary>Floating chunk sums of a batch: [chunk][slot][lane].</summary>
+    public long PartialRealCount => (long)Problem.ChunkCount * KernelLimits.RealSlots * KernelLimits.MaxBatch;
 
-    public long OutcomeBytes => Bytes(Problem.UnitCount, sizeof(double));
+    /// <summary>Integer stratum sums of a batch, what the host reads back: [stratum][slot][lane].</summary>
+    public long StratumIntCount => (long)Problem.StratumCount * KernelLimits.IntegerSlots * KernelLimits.MaxBatch;
 
-    public long ChunkStartBytes => Bytes(Problem.ChunkStart.Length, sizeof(int));
-
-    public long StratumFirstChunkBytes => Bytes(Problem.StratumFirstChunk.Length, sizeof(int));
-
-    public long StratumDoubleBytes => Bytes(Problem.StratumCount, sizeof(double));
-
-    public static long KeyBytes => Bytes(KernelOptions.MaxBatch * PermutationBijection.Rounds, sizeof(uint));
-
-    public long WordBytes => Bytes(2L * Problem.NodeCount, sizeof(ulong));
-
-    public long MinorityNodeBytes => Bytes(MinorityCount, sizeof(uint));
-
-    public long MinorityFlipBytes => Bytes(MinorityCount, 1);
-
-    public long PartialIntBytes => Bytes((long)Problem.ChunkCount * SpilloverMoments.IntegerSlots * KernelOptions.MaxBatch, sizeof(long));
-
-    public long PartialRealBytes => Bytes((long)Problem.ChunkCount * SpilloverMoments.RealSlots * KernelOptions.MaxBatch, sizeof(double));
-
-    public static long BetaBytes => Bytes(KernelOptions.MaxBatch * SpilloverProblem.Regressors, sizeof(double));
+    /// <summary>Floating stratum sums of a batch: [stratum][slot][lane].</summary>
+    public long StratumRealCount => (long)Problem.StratumCount * KernelLimits.RealSlots * KernelLimits.MaxBatch;
 
     /// <summary>
     /// Device memory the backend needs. At paper scale (15M nodes, 75M edges, chunks of 2048) this is about 0.9 GiB:
-    /// neighbors 300 MB, words 240 MB, row offsets and outcome 120 MB each, partial sums 75 MB.
+    /// neighbors 300 MB, words 240 MB, row offsets and outcome 120 MB each, chunk sums 67 MB.
     /// </summary>
     public long TotalDeviceBytes =>
-        RowOffsetBytes + NeighborBytes + CellBytesLength + OutcomeBytes + ChunkStartBytes + StratumFirstChunkBytes
-        + 2 * StratumDoubleBytes + KeyBytes + WordBytes + PartialIntBytes + PartialRealBytes + BetaBytes
-        + MinorityNodeBytes + MinorityFlipBytes;
+        EstimateBytes(Problem.NodeCount, Problem.UnitCount, Problem.EdgeCount, Problem.ChunkCount, Problem.StratumCount, MinorityCount);
 
     /// <summary>
     /// The same total as <see cref="TotalDeviceBytes"/>, from the problem's dimensions alone (for planning);
     /// <paramref name="minority"/> is the number of nodes outside the majority cell when correcting, 0 when gathering.
     /// </summary>
-    public static long EstimateBytes(long nodes, long units, long edges, long chunks, long strata, long minority = 0) =>
-        Bytes(units + 1, sizeof(long)) + Bytes(edges, sizeof(int)) + Bytes(nodes, 1) + Bytes(units, sizeof(double))
-        + Bytes(chunks + 1, sizeof(int)) + Bytes(strata + 1, sizeof(int)) + 2 * Bytes(strata, sizeof(double)) + KeyBytes
-        + Bytes(2 * nodes, sizeof(ulong)) + Bytes(chunks * SpilloverMoments.IntegerSlots * KernelOptions.MaxBatch, sizeof(long))
-        + Bytes(chunks * SpilloverMoments.RealSlots * KernelOptions.MaxBatch, sizeof(double)) + BetaBytes
-        + Bytes(minority, sizeof(uint)) + Bytes(minority, 1);
+    public static long EstimateBytes(long nodes, long units, long edges, long chunks, long strata, long minority = 0)
+    {
+        const int lanes = KernelLimits.MaxBatch;
+        const int slots = KernelLimits.IntegerSlots + KernelLimits.RealSlots;
+        long problem = (units + 1) * sizeof(long) + edges * sizeof(uint) + nodes + units * sizeof(double)
+            + (chunks + 1) * sizeof(int) + (strata + 1) * sizeof(int) + minority * (sizeof(uint) + 1);
+        long batch = (long)lanes * KernelLimits.BijectionRounds * sizeof(uint) + 2 * nodes * sizeof(ulong)
+            + (chunks + strata) * slots * lanes * 8L;
+        return problem + batch;
+    }
 
-    /// <summary>The largest single buffer (OpenCL caps one allocation, often at a quarter of device memory).</summary>
-    public long LargestBufferBytes => new[] { RowOffsetBytes, NeighborBytes, OutcomeBytes, WordBytes, PartialIntBytes }.Max();
-
-    /// <summary>Global size of the per-node kernel: the node count rounded up to whole groups.</summary>
-    public ulong NodeGlobalSize => RoundUp(NodeCount, KernelOptions.NodeGroupSize);
-
-    /// <summary>Global size of the correction kernel: the minority count rounded up to whole groups.</summary>
-    public ulong MinorityGlobalSize => RoundUp(MinorityCount, KernelOptions.NodeGroupSize);
-
-    public static ulong RoundUp(ulong value, int multiple) => (value + (ulong)multiple - 1) / (ulong)multiple * (ulong)multiple;
-
-    private static long Bytes(long count, int elementSize) => Math.Max(8, count * elementSize);
+    /// <summary>Groups of <paramref name="groupSize"/> that cover <paramref name="items"/> work-items.</summary>
+    public static int Groups(long items, int groupSize) => (int)((items + groupSize - 1) / groupSize);
 }

@@ -24,15 +24,15 @@ public sealed record BackendOptions
     public int? FailOnCall { get; init; }
 
     /// <summary>
-    /// A folder of kernel sources (.cl/.h) to compile instead of the copies built into the program, for kernel
-    /// development; null means the GPUINFERENCE_KERNELS environment variable, or the built-in copies.
+    /// Which device of the backend to use, counted from 0 in the order <c>gpuinference devices</c> lists them;
+    /// null means the first that can start.
     /// </summary>
-    public string? KernelFolder { get; init; } = Environment.GetEnvironmentVariable("GPUINFERENCE_KERNELS") is { Length: > 0 } folder ? folder : null;
+    public int? Device { get; init; }
 
     /// <summary>How batches build their permuted assignment; every method gives the same bits (tests and benchmarks pick one).</summary>
     public AssignmentMethod Assignment { get; init; }
 
-    /// <summary>Prefer GPU devices; an OpenCL CPU device (PoCL) is taken only when this is false.</summary>
+    /// <summary>Only GPU devices: what <c>auto</c> asks of a device backend, since a CPU device would be slower than the managed CPU backend.</summary>
     public bool GpuOnly { get; init; }
 }
 
@@ -42,7 +42,7 @@ public sealed record BackendOptions
 /// </summary>
 public interface IBackendProvider
 {
-    /// <summary>"cpu", "opencl" or "cuda".</summary>
+    /// <summary>"cpu", "cuda", "opencl" or "ilgpu-cpu".</summary>
     string Name { get; }
 
     /// <summary>Looks for the driver and devices without side effects beyond loading libraries.</summary>

@@ -4,8 +4,8 @@ namespace GpuInference.Inference;
 
 /// <summary>
 /// Per-chunk, per-permutation sums (S, Q as integers; P as doubles) for one batch, and their reduction to
-/// coefficients in the fixed order that every backend follows: chunks in index order, then
-/// <see cref="SpilloverMoments.Solve"/>. The CPU backend fills one; the device backends do the same on the device.
+/// <see cref="StratumMoments"/> in the fixed order that every backend follows: a stratum's chunks in index order.
+/// The CPU backend fills one; the device kernels keep the same sums in device memory.
 /// </summary>
 public sealed class ChunkPartials
 {
@@ -33,26 +33,30 @@ public sealed class ChunkPartials
     public Span<double> RealsOf(int chunk, int permutation) =>
         Reals.AsSpan((chunk * BatchCapacity + permutation) * SpilloverMoments.RealSlots, SpilloverMoments.RealSlots);
 
-    /// <summary>Combines the chunks of permutation p and solves; writes 4 coefficients.</summary>
-    public void Solve(SpilloverProblem problem, int permutation, Span<double> beta)
+    /// <summary>
+    /// Sums the chunks of each stratum, in chunk order, for the first <paramref name="count"/> permutations: the
+    /// reduction the device kernels perform too (ChunkSumKernels.StratumSums), so the host sees the same numbers.
+    /// </summary>
+    public void ReduceInto(SpilloverProblem problem, int count, StratumMoments strata)
     {
-        const int k = SpilloverProblem.Regressors;
-        Span<long> q = stackalloc long[10];
-        Span<double> p = stackalloc double[k];
-        long[] stratumSums = new long[problem.StratumCount * k];
-        q.Clear();
-        p.Clear();
+        Span<long> integers = stackalloc long[SpilloverMoments.IntegerSlots];
+        Span<double> reals = stackalloc double[SpilloverMoments.RealSlots];
         for (int s = 0; s < problem.StratumCount; s++)
         {
-            for (int g = problem.StratumFirstChunk[s]; g < problem.StratumFirstChunk[s + 1]; g++)
+            for (int p = 0; p < count; p++)
             {
-                ReadOnlySpan<long> ints = IntegersOf(g, permutation);
-                ReadOnlySpan<double> reals = RealsOf(g, permutation);
-                for (int a = 0; a < k; a++) stratumSums[s * k + a] += ints[a];
-                for (int t = 0; t < 10; t++) q[t] += ints[SpilloverMoments.QOffset + t];
-                for (int a = 0; a < k; a++) p[a] += reals[a];
+                integers.Clear();
+                reals.Clear();
+                for (int g = problem.StratumFirstChunk[s]; g < problem.StratumFirstChunk[s + 1]; g++)
+                {
+                    ReadOnlySpan<long> chunkIntegers = IntegersOf(g, p);
+                    ReadOnlySpan<double> chunkReals = RealsOf(g, p);
+                    for (int slot = 0; slot < integers.Length; slot++) integers[slot] += chunkIntegers[slot];
+                    for (int slot = 0; slot < reals.Length; slot++) reals[slot] += chunkReals[slot];
+                }
+                for (int slot = 0; slot < integers.Length; slot++) strata.Integers[strata.IntegerIndex(s, slot, p)] = integers[slot];
+                for (int slot = 0; slot < reals.Length; slot++) strata.Reals[strata.RealIndex(s, slot, p)] = reals[slot];
             }
         }
-        SpilloverMoments.Solve(q, p, stratumSums, problem, beta);
     }
 }

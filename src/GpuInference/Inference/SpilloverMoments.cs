@@ -9,7 +9,8 @@ namespace GpuInference.Inference;
 /// <para>
 /// Per chunk and permutation a backend accumulates 18 numbers over the chunk's units, in unit order:
 /// S = Σx (4 integers), Q = Σ x xᵀ (10 integers, upper triangle row by row), P = Σ x y (4 doubles; exact integers
-/// when the outcome is). The chunks of a stratum sum to that stratum's S; all chunks, in order, give Q and P.
+/// when the outcome is). The chunks of a stratum, in order, sum to that stratum's S, Q and P; the strata, in order,
+/// give Q and P.
 /// Within-stratum demeaning (the strata fixed effects, by Frisch–Waugh–Lovell) is then
 /// A = Q − Σ_s S_s S_sᵀ / n_s and c = P − Σ_s S_s Y_s / n_s, and β solves A β = c by Cholesky.
 /// </para>

@@ -252,6 +252,9 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
 
+[GpuBackend("ilgpu-cpu")]
+public sealed class IlgpuCpuAgreementTests(ITestOutputHelper output) : BackendAgreementTests(output);
+
 [GpuBackend("opencl")]
 public sealed class OpenClAgreementTests(ITestOutputHelper output) : BackendAgreementTests(output);
 

@@ -1,6 +1,5 @@
 using GpuInference.Backends;
-using GpuInference.Gpu.Cuda;
-using GpuInference.Gpu.OpenCL;
+using GpuInference.Gpu.Ilgpu;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -14,9 +13,9 @@ public sealed class GpuBackendAttribute(string name) : Attribute
 }
 
 /// <summary>
-/// A fact that runs only where its class's backend can start. OpenCL tests are skipped when no OpenCL device is
-/// found, except under CI (CI=true), where they run and fail: CI installs PoCL, so a missing platform is a broken
-/// machine, not a reason to stay green. CUDA tests are skipped wherever there is no CUDA driver and device.
+/// A fact that runs only where its class's backend can start. ILGPU's CPU accelerator runs everywhere, so its tests
+/// never skip (under CI=true an unavailable one runs and fails with the reason). CUDA and OpenCL tests are skipped
+/// wherever there is no driver and supported device: on a GPU machine they run the same suite.
 /// </summary>
 [XunitTestCaseDiscoverer("GpuInference.Tests.Gpu.BackendFactDiscoverer", "GpuInference.Tests")]
 [AttributeUsage(AttributeTargets.Method)]
@@ -53,12 +52,13 @@ public static class BackendGate
 
     public static IBackendProvider Provider(string name) => name switch
     {
-        "opencl" => new OpenClBackendProvider(),
-        "cuda" => new CudaBackendProvider(),
+        "ilgpu-cpu" => new IlgpuBackendProvider(DeviceKind.Cpu),
+        "opencl" => new IlgpuBackendProvider(DeviceKind.OpenCL),
+        "cuda" => new IlgpuBackendProvider(DeviceKind.Cuda),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a device backend"),
     };
 
-    /// <summary>Options the device tests use: any OpenCL device, PoCL on the CPU included.</summary>
+    /// <summary>Options the device tests use: any device of the backend, CPU devices included.</summary>
     public static BackendOptions Options { get; } = new() { GpuOnly = false };
 
     public static BackendAvailability Availability(string name)
@@ -81,7 +81,7 @@ public static class BackendGate
         if (name is null) return null;
         BackendAvailability availability = Availability(name);
         if (availability.IsAvailable) return null;
-        if (name == "opencl" && IsCi) return null; // run, and fail with the reason
+        if (name == "ilgpu-cpu" && IsCi) return null; // run, and fail with the reason
         return $"{name} unavailable: {availability.Reason}";
     }
 }

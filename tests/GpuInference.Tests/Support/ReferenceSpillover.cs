@@ -7,7 +7,8 @@ namespace GpuInference.Tests.Support;
 
 /// <summary>
 /// The spillover fit written the plainest way, one permutation at a time, as the oracle for every backend:
-/// permuted cells from the bijection, exposures by walking the CSR, chunk sums in unit order, chunks in order.
+/// permuted cells from the bijection, exposures by walking the CSR, chunk sums in unit order,
+/// a stratum's chunks in order, then the strata in order.
 /// </summary>
 public static class ReferenceSpillover
 {
@@ -22,7 +23,7 @@ public static class ReferenceSpillover
             for (int j = 0; j < problem.NodeCount; j++) cells[j] = problem.Cells[batch.Observed ? j : (int)bijection.Map((ulong)j)];
 
             var q = new long[10];
-            var pSums = new double[k];
+            var stratumP = new double[problem.StratumCount * k];
             var stratumSums = new long[problem.StratumCount * k];
             for (int g = 0; g < problem.ChunkCount; g++)
             {
@@ -44,7 +45,12 @@ public static class ReferenceSpillover
                         chunkP[a] += (double)x[a] * problem.Outcome[i];
                     }
                 }
-                for (int a = 0; a < k; a++) pSums[a] += chunkP[a];
+                for (int a = 0; a < k; a++) stratumP[problem.ChunkStratum[g] * k + a] += chunkP[a];
+            }
+            var pSums = new double[k];
+            for (int s = 0; s < problem.StratumCount; s++)
+            {
+                for (int a = 0; a < k; a++) pSums[a] += stratumP[s * k + a];
             }
             SpilloverMoments.Solve(q, pSums, stratumSums, problem, result.AsSpan(p * k, k));
         }

@@ -5,8 +5,8 @@ namespace GpuInference.Backends.Cpu;
 
 /// <summary>
 /// The managed backend: always available, and the reference every device backend is compared with. A batch is
-/// one bit-sliced assignment pass, one pass over the graph (chunks in parallel, each writing its own partials) and
-/// a sequential reduction, so the result does not depend on the thread count.
+/// one bit-sliced assignment pass, one pass over the graph (chunks in parallel, each writing its own partials), the
+/// reduction of each stratum's chunks in chunk order, and the host solve, so the result does not depend on the thread count.
 /// </summary>
 public sealed class CpuBackend : IPermutationBackend
 {
@@ -15,6 +15,7 @@ public sealed class CpuBackend : IPermutationBackend
     private readonly ParallelOptions _parallel;
     private readonly BitSlicedAssignment _words;
     private readonly ChunkPartials _partials;
+    private readonly StratumMoments _strata;
     private readonly ThreadLocal<ChunkAccumulator> _accumulators;
     private int _calls;
 
@@ -35,6 +36,7 @@ public sealed class CpuBackend : IPermutationBackend
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         _words = new BitSlicedAssignment(problem, options.Assignment);
         _partials = new ChunkPartials(problem.ChunkCount, BitSlicedAssignment.Width);
+        _strata = new StratumMoments(problem.StratumCount, BitSlicedAssignment.Width);
         Device = $"managed code, {threads} thread{(threads == 1 ? "" : "s")}";
     }
 
@@ -53,9 +55,10 @@ public sealed class CpuBackend : IPermutationBackend
         _words.Fill(batch, _parallel);
         Parallel.For(0, _problem.ChunkCount, _parallel, chunk =>
             _accumulators.Value!.Accumulate(_problem, _words, chunk, batch.Count, _partials));
+        _partials.ReduceInto(_problem, batch.Count, _strata);
         for (int p = 0; p < batch.Count; p++)
         {
-            _partials.Solve(_problem, p, coefficients.Slice(p * SpilloverProblem.Regressors, SpilloverProblem.Regressors));
+            _strata.Solve(_problem, p, coefficients.Slice(p * SpilloverProblem.Regressors, SpilloverProblem.Regressors));
         }
     }
 

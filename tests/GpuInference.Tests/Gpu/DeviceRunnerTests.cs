@@ -1,7 +1,6 @@
 using GpuInference.Backends;
 using GpuInference.Backends.Cpu;
 using GpuInference.Design;
-using GpuInference.Gpu.OpenCL;
 using GpuInference.Inference;
 using GpuInference.Tests.Support;
 using Xunit.Abstractions;
@@ -9,13 +8,16 @@ using Xunit.Abstractions;
 namespace GpuInference.Tests.Gpu;
 
 /// <summary>
-/// End to end through <see cref="PermutationRunner"/>: the OpenCL backend gives the CPU backend's null
-/// distribution bit for bit, whatever the batch size, and still does after a fault (a retry with a smaller batch)
-/// or a fallback to the CPU. Like the agreement suite, these fail rather than skip under CI when OpenCL is missing.
+/// End to end through <see cref="PermutationRunner"/>: a device backend gives the CPU backend's null distribution
+/// bit for bit, whatever the batch size, and still does after a fault (a retry with a smaller batch) or a fallback
+/// to the CPU. One suite, a thin subclass per backend, as for the agreement suite.
 /// </summary>
-[GpuBackend("opencl")]
-public sealed class OpenClRunnerTests(ITestOutputHelper output)
+public abstract class DeviceRunnerTests(ITestOutputHelper output)
 {
+    private string BackendName => GetType().GetCustomAttributes(typeof(GpuBackendAttribute), false).OfType<GpuBackendAttribute>().Single().Name;
+
+    private IBackendProvider Provider => BackendGate.Provider(BackendName);
+
     private const int Permutations = 150;
     private const ulong Seed = 20240607;
 
@@ -31,9 +33,9 @@ public sealed class OpenClRunnerTests(ITestOutputHelper output)
         SpilloverProblem problem = Problem(realOutcome: true);
         PermutationResult expected = CpuNull(problem, batchSize: 64);
         // Call 1 is the observed fit; call 2 is the first batch of 64, which faults and is retried as two of 32.
-        using BackendSession session = BackendSession.Open("opencl", [new OpenClBackendProvider()], problem, BackendGate.Options with { FailOnCall = 2 });
+        using BackendSession session = BackendSession.Open(BackendName, [Provider], problem, BackendGate.Options with { FailOnCall = 2 });
         PermutationResult actual = Run(session, batchSize: 64, out List<string> warnings);
-        Assert.Equal("opencl", actual.Backend);
+        Assert.Equal(BackendName, actual.Backend);
         Assert.Contains(warnings, w => w.Contains("retrying with batches of 32", StringComparison.Ordinal));
         AssertSameNull(expected, actual);
     }
@@ -43,11 +45,11 @@ public sealed class OpenClRunnerTests(ITestOutputHelper output)
     {
         SpilloverProblem problem = Problem(realOutcome: false);
         PermutationResult expected = CpuNull(problem, batchSize: 64);
-        using BackendSession session = BackendSession.Open("auto", [new FaultingProvider(new OpenClBackendProvider()), new CpuBackendProvider()], problem, BackendGate.Options);
-        Assert.Equal("opencl", session.Current.Name);
+        using BackendSession session = BackendSession.Open("auto", [new FaultingProvider(Provider), new CpuBackendProvider()], problem, BackendGate.Options);
+        Assert.Equal(BackendName, session.Current.Name);
         PermutationResult actual = Run(session, batchSize: 64, out _);
         Assert.Equal("cpu", actual.Backend);
-        Assert.Contains(actual.Notes, n => n.StartsWith("opencl failed (", StringComparison.Ordinal) && n.EndsWith("continued on cpu", StringComparison.Ordinal));
+        Assert.Contains(actual.Notes, n => n.StartsWith($"{BackendName} failed (", StringComparison.Ordinal) && n.EndsWith("continued on cpu", StringComparison.Ordinal));
         AssertSameNull(expected, actual);
     }
 
@@ -56,9 +58,9 @@ public sealed class OpenClRunnerTests(ITestOutputHelper output)
         foreach (int batchSize in new[] { 64, 13 })
         {
             PermutationResult expected = CpuNull(problem, batchSize);
-            using BackendSession session = BackendSession.Open("opencl", [new OpenClBackendProvider()], problem, BackendGate.Options);
+            using BackendSession session = BackendSession.Open(BackendName, [Provider], problem, BackendGate.Options);
             PermutationResult actual = Run(session, batchSize, out _);
-            Assert.Equal("opencl", actual.Backend);
+            Assert.Equal(BackendName, actual.Backend);
             AssertSameNull(expected, actual);
         }
     }
@@ -93,7 +95,7 @@ public sealed class OpenClRunnerTests(ITestOutputHelper output)
 
     private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 
-    /// <summary>A device provider whose backend starts (on any OpenCL device, PoCL included) and then faults on every batch.</summary>
+    /// <summary>A device provider whose backend starts (on any device, CPU devices included) and then faults on every batch.</summary>
     private sealed class FaultingProvider(IBackendProvider inner) : IBackendProvider
     {
         public string Name => inner.Name;
@@ -118,3 +120,12 @@ public sealed class OpenClRunnerTests(ITestOutputHelper output)
         public void Dispose() => inner.Dispose();
     }
 }
+
+[GpuBackend("ilgpu-cpu")]
+public sealed class IlgpuCpuRunnerTests(ITestOutputHelper output) : DeviceRunnerTests(output);
+
+[GpuBackend("opencl")]
+public sealed class OpenClRunnerTests(ITestOutputHelper output) : DeviceRunnerTests(output);
+
+[GpuBackend("cuda")]
+public sealed class CudaRunnerTests(ITestOutputHelper output) : DeviceRunnerTests(output);
