@@ -15,7 +15,8 @@ internal static class AnalyzeCommand
         public InputOptions Inputs { get; } = new();
         public Option<int> Permutations { get; } = new("--permutations", "-B") { Description = "Permutations in the null distribution.", DefaultValueFactory = _ => 1000 };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the permutation stream.", DefaultValueFactory = _ => 42UL };
-        public Option<string> Backend { get; } = new("--backend") { Description = "auto, cpu, opencl or cuda.", DefaultValueFactory = _ => "auto" };
+        public Option<string> Backend { get; } = new("--backend") { Description = "auto, cpu, cuda, opencl or ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
+        public Option<int?> Device { get; } = new("--device") { Description = "Which GPU of the backend, counted from 0 as `devices` lists them (default: the first that starts)." };
         public Option<int> Threads { get; } = new("--threads") { Description = "Host threads (0: all cores).", DefaultValueFactory = _ => 0 };
         public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Permutations per backend call (0: the backend's maximum, 64).", DefaultValueFactory = _ => 0 };
         public Option<double> MatchFraction { get; } = new("--match-fraction") { Description = "Share of the voter record matched, for the totals.", DefaultValueFactory = _ => 0.40 };
@@ -26,7 +27,7 @@ internal static class AnalyzeCommand
         public void AddTo(Command command)
         {
             Inputs.AddTo(command);
-            foreach (Option option in new Option[] { Permutations, Seed, Backend, Threads, BatchSize, MatchFraction, Se, Out, InjectFault }) command.Options.Add(option);
+            foreach (Option option in new Option[] { Permutations, Seed, Backend, Device, Threads, BatchSize, MatchFraction, Se, Out, InjectFault }) command.Options.Add(option);
         }
 
         public AnalysisOptions Analysis(ParseResult parsed)
@@ -36,13 +37,16 @@ internal static class AnalyzeCommand
             double fraction = parsed.GetValue(MatchFraction);
             if (!(fraction > 0 && fraction <= 1)) throw new UsageException("--match-fraction must be in (0, 1].");
             string backend = parsed.GetValue(Backend)!;
+            int? device = parsed.GetValue(Device);
+            if (device < 0) throw new UsageException("--device counts from 0.");
             // Before any data is read: a backend asked for by name that cannot run here stops the run at once.
-            GpuInference.Backends.BackendSession.Check(backend, BackendCatalog.All, new GpuInference.Backends.BackendOptions());
+            GpuInference.Backends.BackendSession.Check(backend, BackendCatalog.All, new GpuInference.Backends.BackendOptions { Device = device });
             return new AnalysisOptions
             {
                 Permutations = permutations,
                 Seed = parsed.GetValue(Seed),
                 Backend = backend,
+                Device = device,
                 Threads = parsed.GetValue(Threads),
                 BatchSize = parsed.GetValue(BatchSize),
                 MatchFraction = fraction,

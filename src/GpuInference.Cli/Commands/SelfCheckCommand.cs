@@ -7,17 +7,22 @@ namespace GpuInference.Cli.Commands;
 
 /// <summary>
 /// <c>selfcheck</c> (hidden): on a machine with a GPU, compares every device backend with the managed CPU backend,
-/// bit for bit, on a simulated experiment. Exit 0 when all agree, 1 on a disagreement, 2 when no device could start.
+/// bit for bit, on a simulated experiment (with its 0/1 outcome, then a real-valued one). Exit 0 when all agree, 1 on a disagreement, 2 when no device could start.
 /// </summary>
 internal static class SelfCheckCommand
 {
     public static Command Create(TextWriter output)
     {
         var n = new Option<int>("--n") { Description = "People in the simulated experiment.", DefaultValueFactory = _ => 100_003 };
-        var command = new Command("selfcheck", "Compare the device backends with the host, bit for bit.") { n };
+        var backend = new Option<string?>("--backend") { Description = "One device backend to check (cuda, opencl or ilgpu-cpu); default: all." };
+        var device = new Option<int?>("--device") { Description = "Which device of each backend, counted from 0 (default: the first that starts)." };
+        var command = new Command("selfcheck", "Compare the device backends with the host, bit for bit.") { n, backend, device };
         command.Hidden = true;
         command.SetAction(parsed =>
         {
+            string? only = parsed.GetValue(backend);
+            IReadOnlyList<Backends.IBackendProvider> providers = [.. DeviceCatalog.DeviceProviders().Where(p => only is null || p.Name == only)];
+            if (providers.Count == 0) throw new UsageException($"--backend: '{only}' is not a device backend (choose cuda, opencl or ilgpu-cpu).");
             string dir = Path.Combine(Path.GetTempPath(), $"gpuinference-selfcheck-{Environment.ProcessId}");
             try
             {
@@ -27,7 +32,7 @@ internal static class SelfCheckCommand
                 var nodes = Data.NodeTableReader.Read(Path.Combine(dir, "nodes.csv"));
                 var graph = Graph.EdgeListReader.Read(Path.Combine(dir, "edges.csv"), nodes.Ids!);
                 SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph);
-                return GpuSelfCheck.Run(problem, output);
+                return GpuSelfCheck.Run(problem, output, providers, device: parsed.GetValue(device));
             }
             finally
             {

@@ -9,22 +9,49 @@ namespace GpuInference.Gpu.Common;
 /// <summary>
 /// A field check for a machine with a GPU: fits a few batches on each available device backend and compares every
 /// coefficient with the managed <see cref="CpuBackend"/>, the reference every device is held to, printing OK or
-/// FAIL with the largest relative difference, once for each way of building the permuted assignment. Meant for a hidden CLI command; returns 0 when every backend that could
-/// start agreed bit for bit, 1 on any disagreement, 2 when no device backend could start.
+/// FAIL with the largest relative difference, for each way of building the permuted assignment, on the problem as
+/// given (a 0/1 outcome) and on its twin with a real-valued outcome. Meant for a hidden CLI command; returns 0 when
+/// every backend that could start agreed bit for bit, 1 on any disagreement, 2 when no device backend could start.
 /// </summary>
 public static class GpuSelfCheck
 {
-    public static int Run(SpilloverProblem problem, TextWriter? output = null, IEnumerable<IBackendProvider>? providers = null, ulong seed = 20121102)
+    public static int Run(
+        SpilloverProblem problem, TextWriter? output = null, IEnumerable<IBackendProvider>? providers = null, ulong seed = 20121102, int? device = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         output ??= Console.Out;
         providers ??= DeviceCatalog.DeviceProviders();
-        var options = new BackendOptions { GpuOnly = false };
+        var options = new BackendOptions { GpuOnly = false, Device = device };
+        int started = 0;
+        bool allAgree = true;
+        foreach (SpilloverProblem variant in new[] { problem, WithRealOutcome(problem) })
+        {
+            output.WriteLine(variant.OutcomeIsInteger ? "0/1 outcome:" : "real-valued outcome:");
+            allAgree &= RunOne(variant, output, providers, seed, options, ref started);
+        }
+        if (started == 0)
+        {
+            output.WriteLine("no device backend could start");
+            return 2;
+        }
+        return allAgree ? 0 : 1;
+    }
+
+    /// <summary>The same design with the outcome y replaced by y + a fraction that differs from unit to unit.</summary>
+    private static SpilloverProblem WithRealOutcome(SpilloverProblem problem)
+    {
+        double[] outcome = [.. problem.Outcome.Select((y, i) => y + (i % 97) / 97.0 * 0.731)];
+        return new SpilloverProblem(problem.NodeCount, problem.RowOffsets, problem.Neighbors, problem.Cells, outcome,
+            problem.StratumStart, problem.StratumLabels, problem.ChunkSize);
+    }
+
+    private static bool RunOne(
+        SpilloverProblem problem, TextWriter output, IEnumerable<IBackendProvider> providers, ulong seed, BackendOptions options, ref int started)
+    {
         PermutationBatch[] batches = [PermutationBatch.ObservedAssignment(seed), new(seed, 0, 64), new(seed, 64 * 1000 + 3, 7)];
 
         // The managed backend is the reference; its results do not depend on its thread count.
         using var reference = new CpuBackend(problem, new BackendOptions());
-        int started = 0;
         bool allAgree = true;
         foreach (IBackendProvider provider in providers)
         {
@@ -68,12 +95,7 @@ public static class GpuSelfCheck
                 }
             }
         }
-        if (started == 0)
-        {
-            output.WriteLine("no device backend could start");
-            return 2;
-        }
-        return allAgree ? 0 : 1;
+        return allAgree;
     }
 
     /// <summary>Bit-identical (NaN matching NaN), and the largest relative difference seen.</summary>

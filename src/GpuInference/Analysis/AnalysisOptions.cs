@@ -11,8 +11,11 @@ public sealed record AnalysisOptions
     /// <summary>Seed of the permutation stream: permutation b is a function of (seed, b) alone.</summary>
     public ulong Seed { get; init; } = 42;
 
-    /// <summary>"auto", "cpu", "opencl" or "cuda".</summary>
+    /// <summary>"auto", "cpu", "cuda", "opencl" or "ilgpu-cpu".</summary>
     public string Backend { get; init; } = "auto";
+
+    /// <summary>Which device of a device backend, counted from 0 as <c>gpuinference devices</c> lists them; null: the first that starts.</summary>
+    public int? Device { get; init; }
 
     /// <summary>Host threads; 0 means all cores.</summary>
     public int Threads { get; init; }
