@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using GpuInference.Kernels.Assignment;
 using GpuInference.Kernels.Probes;
@@ -26,11 +27,13 @@ public static class KernelCatalog
         Implicit(typeof(ChunkSumKernels), nameof(ChunkSumKernels.StratumSums)),
     ];
 
-    private static KernelEntry Implicit(Type type, string name) => new($"{type.Name}.{name}", Find(type, name), false);
+    private const DynamicallyAccessedMemberTypes Methods = DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;
 
-    private static KernelEntry Explicit(Type type, string name) => new($"{type.Name}.{name}", Find(type, name), true);
+    private static KernelEntry Implicit([DynamicallyAccessedMembers(Methods)] Type type, string name) => new($"{type.Name}.{name}", Find(type, name), false);
 
-    private static MethodInfo Find(Type type, string name) =>
+    private static KernelEntry Explicit([DynamicallyAccessedMembers(Methods)] Type type, string name) => new($"{type.Name}.{name}", Find(type, name), true);
+
+    private static MethodInfo Find([DynamicallyAccessedMembers(Methods)] Type type, string name) =>
         type.GetMethod(name, BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
         ?? throw new MissingMethodException(type.FullName, name);
 }

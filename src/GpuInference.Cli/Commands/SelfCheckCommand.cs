@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GpuInference.Design;
 using GpuInference.Gpu.Common;
+using GpuInference.Gpu.Ilgpu;
 using GpuInference.Simulation;
 
 namespace GpuInference.Cli.Commands;
@@ -16,13 +17,16 @@ internal static class SelfCheckCommand
         var n = new Option<int>("--n") { Description = "People in the simulated experiment.", DefaultValueFactory = _ => 100_003 };
         var backend = new Option<string?>("--backend") { Description = "One device backend to check (cuda, opencl or ilgpu-cpu); default: all." };
         var device = new Option<int?>("--device") { Description = "Which device of each backend, counted from 0 (default: the first that starts)." };
-        var command = new Command("selfcheck", "Compare the device backends with the host, bit for bit.") { n, backend, device };
+        var compile = new Option<bool>("--compile") { Description = "Also compile every kernel to PTX (sm_70, sm_80, sm_90) and OpenCL C." };
+        var command = new Command("selfcheck", "Compare the device backends with the host, bit for bit.") { n, backend, device, compile };
         command.Hidden = true;
         command.SetAction(parsed =>
         {
             string? only = parsed.GetValue(backend);
             IReadOnlyList<Backends.IBackendProvider> providers = [.. DeviceCatalog.DeviceProviders().Where(p => only is null || p.Name == only)];
             if (providers.Count == 0) throw new UsageException($"--backend: '{only}' is not a device backend (choose cuda, opencl or ilgpu-cpu).");
+            // First, and with no device: a trimmed binary that lost what ILGPU's code generators need fails here.
+            if (parsed.GetValue(compile)) KernelTargets.CompileAll(output);
             string dir = Path.Combine(Path.GetTempPath(), $"gpuinference-selfcheck-{Environment.ProcessId}");
             try
             {

@@ -32,7 +32,7 @@ public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or InvalidOperationException or NotSupportedException)
         {
-            return BackendAvailability.Unavailable($"{AcceleratorDevices.NoDeviceReason(Kind)} ({e.GetType().Name}: {e.Message})");
+            return BackendAvailability.Unavailable($"ILGPU could not open its {Name} context: {Innermost(e)}");
         }
     }
 
@@ -71,6 +71,13 @@ public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider
             }
         }
         throw new BackendUnavailableException($"no {Name} device could start: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>The root cause of a failure inside ILGPU (a type initializer wraps the exception that matters).</summary>
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return $"{e.GetType().Name}: {e.Message}";
     }
 
     /// <summary>Why <paramref name="device"/> is not taken under <paramref name="options"/>; null when it is.</summary>

@@ -1,14 +1,6 @@
 using System.Text.RegularExpressions;
+using GpuInference.Gpu.Ilgpu;
 using GpuInference.Kernels;
-using ILGPU;
-using ILGPU.Algorithms;
-using ILGPU.Backends;
-using ILGPU.Backends.EntryPoints;
-using ILGPU.Backends.OpenCL;
-using ILGPU.Backends.PTX;
-using ILGPU.Runtime;
-using ILGPU.Runtime.Cuda;
-using ILGPU.Runtime.OpenCL;
 using Xunit.Abstractions;
 
 namespace GpuInference.Tests.Gpu;
@@ -21,9 +13,9 @@ namespace GpuInference.Tests.Gpu;
 /// </summary>
 public sealed class KernelCompilationTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly Context _context = Context.Create(builder => builder.EnableAlgorithms().Optimize(OptimizationLevel.O2));
+    private readonly KernelTargets _targets = new();
 
-    public static TheoryData<string> Architectures => ["SM_70", "SM_80", "SM_90"];
+    public static TheoryData<string> Architectures => [.. KernelTargets.Architectures];
 
     public static TheoryData<string> Kernels => [.. KernelCatalog.All.Select(k => k.Name)];
 
@@ -31,26 +23,22 @@ public sealed class KernelCompilationTests(ITestOutputHelper output) : IDisposab
     [MemberData(nameof(Architectures))]
     public void EveryKernelCompilesToPtx(string architecture)
     {
-        using PTXBackend backend = Ptx(architecture);
         foreach (KernelEntry kernel in KernelCatalog.All)
         {
-            var compiled = (PTXCompiledKernel)backend.Compile(Entry(kernel), KernelSpecialization.Empty);
-            Assert.Contains(".entry ", compiled.PTXAssembly, StringComparison.Ordinal);
-            output.WriteLine($"{architecture} {kernel.Name}: {compiled.PTXAssembly.Length:N0} characters of PTX");
+            string ptx = _targets.Ptx(kernel, architecture);
+            Assert.Contains(".entry ", ptx, StringComparison.Ordinal);
+            output.WriteLine($"{architecture} {kernel.Name}: {ptx.Length:N0} characters of PTX");
         }
     }
 
     [Fact]
     public void EveryKernelCompilesToOpenClC()
     {
-        // An OpenCL 2.0 device with doubles, 64-bit atomics and the generic address space (what ILGPU requires).
-        var capabilities = new CLCapabilityContext(false, true, true, true, false);
-        using var backend = new CLBackend(_context, capabilities, CLDeviceVendor.AMD, CLCVersion.CL20);
         foreach (KernelEntry kernel in KernelCatalog.All)
         {
-            var compiled = (CLCompiledKernel)backend.Compile(Entry(kernel), KernelSpecialization.Empty);
-            Assert.Contains("kernel void", compiled.Source, StringComparison.Ordinal);
-            output.WriteLine($"OpenCL {kernel.Name}: {compiled.Source.Length:N0} characters of OpenCL C");
+            string source = _targets.OpenClC(kernel);
+            Assert.Contains("kernel void", source, StringComparison.Ordinal);
+            output.WriteLine($"OpenCL {kernel.Name}: {source.Length:N0} characters of OpenCL C");
         }
     }
 
@@ -63,10 +51,7 @@ public sealed class KernelCompilationTests(ITestOutputHelper output) : IDisposab
     [MemberData(nameof(Kernels))]
     public void NoDoubleProductCanBeContracted(string name)
     {
-        using PTXBackend backend = Ptx("SM_90");
-        KernelEntry kernel = KernelCatalog.All.Single(k => k.Name == name);
-        string ptx = ((PTXCompiledKernel)backend.Compile(Entry(kernel), KernelSpecialization.Empty)).PTXAssembly;
-        string[] lines = ptx.Split('\n');
+        string[] lines = _targets.Ptx(KernelCatalog.All.Single(k => k.Name == name), "sm_90").Split('\n');
         Assert.DoesNotContain(lines, l => Regex.IsMatch(l, @"^\s*(fma|mad)(\.\w+)*\.f64\b"));
         foreach (string line in lines)
         {
@@ -94,20 +79,5 @@ public sealed class KernelCompilationTests(ITestOutputHelper output) : IDisposab
         }
     }
 
-    private PTXBackend Ptx(string architecture)
-    {
-        CudaArchitecture arch = architecture switch
-        {
-            "SM_70" => CudaArchitecture.SM_70,
-            "SM_80" => CudaArchitecture.SM_80,
-            _ => CudaArchitecture.SM_90,
-        };
-        return new PTXBackend(_context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_78, nvvmAPI: null);
-    }
-
-    private static EntryPointDescription Entry(KernelEntry kernel) => kernel.ExplicitlyGrouped
-        ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method)
-        : EntryPointDescription.FromImplicitlyGroupedKernel(kernel.Method);
-
-    public void Dispose() => _context.Dispose();
+    public void Dispose() => _targets.Dispose();
 }
