@@ -53,6 +53,6 @@ public sealed class SpilloverKernels
     /// <summary><see cref="ChunkSumKernels.ChunkSums"/>: one group of <see cref="KernelLimits.MaxBatch"/> per chunk.</summary>
     public Action<KernelConfig, ArrayView<long>, ArrayView<uint>, ArrayView<ulong>, ArrayView<double>, ArrayView<int>, int, ulong, ArrayView<long>, ArrayView<double>> ChunkSums { get; }
 
-    /// <summary><see cref="ChunkSumKernels.StratumSums"/>: extent = strata × <see cref="KernelLimits.MaxBatch"/>.</summary>
+    /// <summary><see cref="ChunkSumKernels.StratumSums"/>: extent = strata × 18 slots × <see cref="KernelLimits.MaxBatch"/>.</summary>
     public Action<Index1D, ArrayView<long>, ArrayView<double>, ArrayView<int>, int, ArrayView<long>, ArrayView<double>> StratumSums { get; }
 }

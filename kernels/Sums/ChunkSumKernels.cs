@@ -72,29 +72,33 @@ public static class ChunkSumKernels
     }
 
     /// <summary>
-    /// One work-item per (stratum s, lane p), p fastest: the sums of s's chunks, in chunk order, for permutation p.
-    /// Chunks never cross a stratum boundary, so a stratum is the contiguous chunk range [firstChunk[s], firstChunk[s + 1]).
+    /// One work-item per (stratum s, slot, lane p), p fastest: one of the 18 sums of s's chunks, in chunk order, for
+    /// permutation p. A work-item per slot rather than per stratum keeps each chain of dependent loads short (a
+    /// stratum can hold hundreds of chunks). Chunks never cross a stratum boundary, so a stratum is the contiguous
+    /// chunk range [firstChunk[s], firstChunk[s + 1]).
     /// </summary>
     internal static void StratumSums(
         Index1D index, ArrayView<long> partialInt, ArrayView<double> partialReal, ArrayView<int> firstChunk, int count,
         ArrayView<long> stratumInt, ArrayView<double> stratumReal)
     {
-        int s = index.X / W;
         int p = index.X % W;
+        int slot = index.X / W % (IntSlots + RealSlots);
+        int s = index.X / W / (IntSlots + RealSlots);
         if (p >= count) return;
 
-        int last = firstChunk[s + 1];
-        for (int slot = 0; slot < IntSlots; slot++)
+        int first = firstChunk[s], last = firstChunk[s + 1];
+        if (slot < IntSlots)
         {
             long sum = 0;
-            for (int g = firstChunk[s]; g < last; g++) sum += partialInt[((long)g * IntSlots + slot) * W + p];
+            for (int g = first; g < last; g++) sum += partialInt[((long)g * IntSlots + slot) * W + p];
             stratumInt[((long)s * IntSlots + slot) * W + p] = sum;
         }
-        for (int slot = 0; slot < RealSlots; slot++)
+        else
         {
+            int real = slot - IntSlots;
             double sum = 0.0;
-            for (int g = firstChunk[s]; g < last; g++) sum += partialReal[((long)g * RealSlots + slot) * W + p];
-            stratumReal[((long)s * RealSlots + slot) * W + p] = sum;
+            for (int g = first; g < last; g++) sum += partialReal[((long)g * RealSlots + real) * W + p];
+            stratumReal[((long)s * RealSlots + real) * W + p] = sum;
         }
     }
 }

@@ -126,7 +126,7 @@ internal sealed class IlgpuBackend : IPermutationBackend, IDeviceKernelProbe
         }
         _kernels.ChunkSums(new KernelConfig(Problem.ChunkCount, KernelLimits.MaxBatch),
             b.RowOffsets, b.Neighbors, b.Words, b.Outcome, b.ChunkStart, count, OpaqueZero, b.PartialInt, b.PartialReal);
-        _kernels.StratumSums(Problem.StratumCount * KernelLimits.MaxBatch, b.PartialInt, b.PartialReal, b.StratumFirstChunk, count, b.StratumInt, b.StratumReal);
+        _kernels.StratumSums(Problem.StratumCount * (KernelLimits.IntegerSlots + KernelLimits.RealSlots) * KernelLimits.MaxBatch, b.PartialInt, b.PartialReal, b.StratumFirstChunk, count, b.StratumInt, b.StratumReal);
         b.StratumInt.CopyToCPU(_strata.Integers);
         b.StratumReal.CopyToCPU(_strata.Reals);
     }
