@@ -31,15 +31,24 @@ public static partial class HeadlessChromium
             Log.Split('\n').Where(line => ConsoleLine().IsMatch(line)).Select(line => line.Trim()).ToArray();
     }
 
-    /// <summary>The page's DOM once loaded (<c>--dump-dom</c>), at a window of the given size.</summary>
-    public static Result DumpDom(string page, int width = 1280, int height = 900) =>
-        Run(page, width, height, "--dump-dom");
+    /// <summary>
+    /// The narrowest window headless Chromium lays a page out in: a smaller <c>--window-size</c> only crops the
+    /// screenshot. A phone's width is had by framing the page in an iframe of that width.
+    /// </summary>
+    public const int MinimumWidth = 500;
+
+    /// <summary>
+    /// The page's DOM once loaded (<c>--dump-dom</c>), at a window of the given size. <paramref name="framesMayRead"/>
+    /// lets a local page's script read the documents of the local pages it frames (<c>--allow-file-access-from-files</c>).
+    /// </summary>
+    public static Result DumpDom(string page, int width = 1280, int height = 900, bool framesMayRead = false) =>
+        Run(page, width, height, "--dump-dom", framesMayRead);
 
     /// <summary>A screenshot of the page's top <paramref name="height"/> pixels at <paramref name="width"/>, saved to <paramref name="png"/>.</summary>
     public static Result Screenshot(string page, string png, int width, int height) =>
-        Run(page, width, height, "--screenshot=" + png);
+        Run(page, width, height, "--screenshot=" + png, framesMayRead: false);
 
-    private static Result Run(string page, int width, int height, string action)
+    private static Result Run(string page, int width, int height, string action, bool framesMayRead)
     {
         string browser = Path ?? throw new InvalidOperationException(
             "chromium not found (install it with apt-get install chromium, or set CHROMIUM to the browser's path)");
@@ -62,6 +71,7 @@ public static partial class HeadlessChromium
             {
                 start.ArgumentList.Add(argument);
             }
+            if (framesMayRead) start.ArgumentList.Insert(0, "--allow-file-access-from-files");
             using Process process = Process.Start(start)!;
             Task<string> output = process.StandardOutput.ReadToEndAsync();
             Task<string> log = process.StandardError.ReadToEndAsync();
