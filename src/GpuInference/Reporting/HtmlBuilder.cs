@@ -36,6 +36,7 @@ internal sealed class HtmlBuilder
         th, td { padding: 0.4rem 0.6rem; border-top: 1px solid var(--rule); text-align: left; vertical-align: top; }
         thead th { background: var(--head); font-weight: 600; vertical-align: bottom; }
         tbody th { font-weight: 500; min-width: 10rem; }
+        table.data td:not(.num) { min-width: 14rem; }
         details { margin: 0.6rem 0; }
         summary { cursor: pointer; color: var(--muted); }
         .num { text-align: right; white-space: nowrap; }
@@ -153,7 +154,7 @@ internal sealed class HtmlBuilder
     /// </summary>
     public HtmlBuilder Table(string caption, IReadOnlyList<(string Header, bool Numeric)> columns, IEnumerable<IReadOnlyList<string>> rows, string? id = null)
     {
-        _html.Append("<div class=\"table\"><table").Append(id is null ? "" : $" id=\"{Escape(id)}\"").Append(">\n")
+        _html.Append("<div class=\"table\"><table class=\"data\"").Append(id is null ? "" : $" id=\"{Escape(id)}\"").Append(">\n")
              .Append("<caption>").Append(Escape(caption)).Append("</caption>\n<thead><tr>");
         foreach (var (header, numeric) in columns)
             _html.Append(numeric ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">").Append(Escape(header)).Append("</th>");

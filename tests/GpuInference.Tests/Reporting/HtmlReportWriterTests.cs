@@ -15,8 +15,9 @@ public partial class HtmlReportWriterTests
 
     private static string Table(string html, string id)
     {
-        int start = html.IndexOf($"<table id=\"{id}\">", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no table {id}");
+        Match opening = Regex.Match(html, $"<table[^>]* id=\"{id}\">");
+        Assert.True(opening.Success, $"no table {id}");
+        int start = opening.Index;
         int end = html.IndexOf("</table>", start, StringComparison.Ordinal);
         return html[start..end];
     }
