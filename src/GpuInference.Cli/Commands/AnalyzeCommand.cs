@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace GpuInference.Cli.Commands;
 
-/// <summary><c>analyze</c>: the paper's whole analysis on a dataset, written as report.json, report.md, null.csv and SVGs.</summary>
+/// <summary><c>analyze</c>: the paper's whole analysis on a dataset, written as report.json, report.md, report.html, null.csv and SVGs.</summary>
 internal static class AnalyzeCommand
 {
     internal sealed class Options

@@ -8,7 +8,7 @@ namespace GpuInference.Cli.Commands;
 /// </summary>
 internal static class ReportOutput
 {
-    private static readonly string[] Names = [ReportFiles.Json, ReportFiles.Markdown, ReportFiles.NullCsv, "null_banner.svg", "null_feed.svg"];
+    private static readonly string[] Names = [ReportFiles.Json, ReportFiles.Markdown, ReportFiles.Html, ReportFiles.NullCsv, "null_banner.svg", "null_feed.svg"];
 
     public static void RemoveStale(string outDir)
     {

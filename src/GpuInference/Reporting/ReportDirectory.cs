@@ -4,7 +4,7 @@ namespace GpuInference.Reporting;
 public static class ReportDirectory
 {
     /// <summary>
-    /// Writes report.json, report.md, null.csv and one histogram per spillover statistic into
+    /// Writes report.json, report.md, report.html, null.csv and one histogram per spillover statistic into
     /// <paramref name="directory"/> (created if missing). Returns the paths written, in that order.
     /// </summary>
     public static IReadOnlyList<string> Write(AnalysisReport report, string directory)
@@ -21,8 +21,10 @@ public static class ReportDirectory
 
         JsonReportWriter.WriteFile(report, Path(ReportFiles.Json));
         MarkdownReportWriter.WriteFile(report, Path(ReportFiles.Markdown));
+        IReadOnlyList<NullPlot> plots = NullPlot.For(report.Spillover);
+        File.WriteAllText(Path(ReportFiles.Html), HtmlReportWriter.ToHtml(report, plots), new System.Text.UTF8Encoding(false));
         NullCsvWriter.WriteFile(report.Spillover, Path(ReportFiles.NullCsv));
-        foreach (var statistic in report.Spillover) SvgHistogram.WriteFile(statistic, Path(ReportFiles.Histogram(statistic.Name)));
+        written.AddRange(NullPlot.WriteFiles(plots, directory));
         return written;
     }
 }

@@ -9,6 +9,9 @@ public static class ReportFiles
     /// <summary>The readable report.</summary>
     public const string Markdown = "report.md";
 
+    /// <summary>The whole report as one self-contained page, plots inline.</summary>
+    public const string Html = "report.html";
+
     /// <summary>Every permutation's statistics.</summary>
     public const string NullCsv = "null.csv";
 

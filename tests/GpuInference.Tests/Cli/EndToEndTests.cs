@@ -39,6 +39,7 @@ public class EndToEndTests
         Assert.Equal(201, File.ReadAllLines(Path.Combine(dir, "report", "null.csv")).Length);
         Assert.True(File.Exists(Path.Combine(dir, "report", "null_banner.svg")));
         Assert.True(File.Exists(Path.Combine(dir, "report", "report.md")));
+        Assert.True(File.Exists(Path.Combine(dir, "report", "report.html")));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public class MarkdownReportWriterTests
         {
             var written = ReportDirectory.Write(SampleReports.Paper(), directory);
             string[] names = written.Select(Path.GetFileName).ToArray()!;
-            Assert.Equal(new[] { "report.json", "report.md", "null.csv", "null_banner.svg", "null_feed.svg" }, names);
+            Assert.Equal(new[] { "report.json", "report.md", "report.html", "null.csv", "null_banner.svg", "null_feed.svg" }, names);
             Assert.All(written, path => Assert.True(new FileInfo(path).Length > 0, path));
         }
         finally
