@@ -22,12 +22,11 @@ internal static class AnalyzeCommand
         public Option<double> MatchFraction { get; } = new("--match-fraction") { Description = "Share of the voter record matched, for the totals.", DefaultValueFactory = _ => 0.40 };
         public Option<CovarianceType> Se { get; } = new("--se") { Description = "Robust covariance of the direct effects.", DefaultValueFactory = _ => CovarianceType.HC2 };
         public Option<string> Out { get; } = new("--out") { Description = "Folder for the report files.", Required = true };
-        public Option<int?> InjectFault { get; } = new("--inject-fault-on-call") { Description = "Testing only: make the backend fail on this call.", Hidden = true };
 
         public void AddTo(Command command)
         {
             Inputs.AddTo(command);
-            foreach (Option option in new Option[] { Permutations, Seed, Backend, Device, Threads, BatchSize, MatchFraction, Se, Out, InjectFault }) command.Options.Add(option);
+            foreach (Option option in new Option[] { Permutations, Seed, Backend, Device, Threads, BatchSize, MatchFraction, Se, Out }) command.Options.Add(option);
         }
 
         public AnalysisOptions Analysis(ParseResult parsed)
@@ -40,7 +39,7 @@ internal static class AnalyzeCommand
             int? device = parsed.GetValue(Device);
             if (device < 0) throw new UsageException("--device counts from 0.");
             // Before any data is read: a backend asked for by name that cannot run here stops the run at once.
-            GpuInference.Backends.BackendSession.Check(backend, BackendCatalog.All, new GpuInference.Backends.BackendOptions { Device = device });
+            GpuInference.Backends.BackendSession.Check(backend, GpuInference.Backends.BackendProviders.Default, new GpuInference.Backends.BackendOptions { Device = device });
             return new AnalysisOptions
             {
                 Permutations = permutations,
@@ -51,7 +50,6 @@ internal static class AnalyzeCommand
                 BatchSize = parsed.GetValue(BatchSize),
                 MatchFraction = fraction,
                 Covariance = parsed.GetValue(Se),
-                InjectFaultOnCall = parsed.GetValue(InjectFault),
             };
         }
     }
@@ -80,7 +78,7 @@ internal static class AnalyzeCommand
         AnalysisReport report = ConsoleProgress.Run(console, progress =>
         {
             LoadedDataset data = DatasetLoader.Load(options.Inputs, parsed, progress);
-            return ExperimentAnalysis.Run(data.Nodes, data.Graph, analysis, BackendCatalog.All, progress, data.Timings, data.Inputs);
+            return ExperimentAnalysis.Run(data.Nodes, data.Graph, analysis, GpuInference.Backends.BackendProviders.Default, progress, data.Timings, data.Inputs);
         });
         ReportOutput.Write(report, outDir);
         return report;

@@ -15,7 +15,7 @@ internal static class DevicesCommand
         {
             IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
             var table = new Table().AddColumns("backend", "status", "device", "memory", "compute units", "details");
-            foreach (IBackendProvider provider in BackendCatalog.All)
+            foreach (IBackendProvider provider in GpuInference.Backends.BackendProviders.Default)
             {
                 BackendAvailability availability = provider.Probe(new BackendOptions());
                 if (availability.Devices.Count == 0)

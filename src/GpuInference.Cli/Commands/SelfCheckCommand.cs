@@ -1,7 +1,6 @@
 using System.CommandLine;
 using GpuInference.Design;
-using GpuInference.Gpu.Common;
-using GpuInference.Gpu.Ilgpu;
+using GpuInference.Backends.Devices;
 using GpuInference.Simulation;
 
 namespace GpuInference.Cli.Commands;

@@ -31,7 +31,4 @@ public sealed record AnalysisOptions
 
     /// <summary>The vote2010 level that is the baseline of its dummies, when present.</summary>
     public string Vote2010Baseline { get; init; } = "unknown";
-
-    /// <summary>Test-only: make the backend fail on this call, to exercise fallback.</summary>
-    public int? InjectFaultOnCall { get; init; }
 }

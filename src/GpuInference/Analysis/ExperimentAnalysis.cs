@@ -46,7 +46,7 @@ public static class ExperimentAnalysis
         SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph);
         timings.Add(new PhaseTiming("layout", clock.Elapsed));
 
-        var backendOptions = new BackendOptions { Threads = options.Threads, BatchSize = options.BatchSize, Device = options.Device, FailOnCall = options.InjectFaultOnCall };
+        var backendOptions = new BackendOptions { Threads = options.Threads, BatchSize = options.BatchSize, Device = options.Device };
         using var session = BackendSession.Open(options.Backend, providers, problem, backendOptions);
         int notesShown = session.Notes.Count;
         foreach (string note in session.Notes) progress.Warn($"backend: {note}");

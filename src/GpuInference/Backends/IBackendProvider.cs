@@ -20,20 +20,14 @@ public sealed record BackendOptions
     /// <summary>Permutations per batch; 0 means the backend's maximum.</summary>
     public int BatchSize { get; init; }
 
-    /// <summary>Test-only fault injection: the backend throws <see cref="BackendFaultException"/> on this batch call (1-based), if set.</summary>
-    public int? FailOnCall { get; init; }
-
     /// <summary>
     /// Which device of the backend to use, counted from 0 in the order <c>gpuinference devices</c> lists them;
     /// null means the first that can start.
     /// </summary>
     public int? Device { get; init; }
 
-    /// <summary>How batches build their permuted assignment; every method gives the same bits (tests and benchmarks pick one).</summary>
-    public AssignmentMethod Assignment { get; init; }
-
     /// <summary>Only GPU devices: what <c>auto</c> asks of a device backend, since a CPU device would be slower than the managed CPU backend.</summary>
-    public bool GpuOnly { get; init; }
+    public bool GpuOnly { get; internal init; }
 }
 
 /// <summary>
@@ -55,5 +49,5 @@ public interface IBackendProvider
 /// <summary>The backend cannot start here (no driver, no device, kernel compile error).</summary>
 public sealed class BackendUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>A backend failed during a run (device lost, out of memory, injected fault); the batch can be retried elsewhere.</summary>
+/// <summary>A backend failed during a run (device lost, out of memory); the batch can be retried elsewhere.</summary>
 public sealed class BackendFaultException(string message, Exception? inner = null) : Exception(message, inner);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuInference.Backends;
 using GpuInference.Design;
-using GpuInference.Gpu.Common;
+using GpuInference.Backends.Devices;
 using GpuInference.Random;
 using GpuInference.Tests.Support;
 using Xunit.Abstractions;
@@ -21,9 +21,10 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
 
     private string BackendName => GetType().GetCustomAttributes(typeof(GpuBackendAttribute), false).OfType<GpuBackendAttribute>().Single().Name;
 
-    private IPermutationBackend Create(SpilloverProblem problem, BackendOptions? options = null)
+    private IPermutationBackend Create(SpilloverProblem problem, AssignmentMethod method = AssignmentMethod.Auto, BackendOptions? options = null)
     {
-        IPermutationBackend backend = BackendGate.Provider(BackendName).Create(problem, options ?? BackendGate.Options);
+        IBackendProvider provider = TestBackends.WithAssignment(BackendGate.Provider(BackendName), method);
+        IPermutationBackend backend = provider.Create(problem, options ?? BackendGate.Options);
         Output.WriteLine($"{backend.Name} on {backend.Device}");
         return backend;
     }
@@ -175,18 +176,6 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
     }
 
     [BackendFact]
-    public void FailOnCallThrowsAFaultOnThatCallOnly()
-    {
-        SpilloverProblem problem = TestProblems.Random(nodes: 50, units: 50, meanDegree: 2, seed: 22, strata: 2);
-        using IPermutationBackend backend = Create(problem, BackendGate.Options with { FailOnCall = 2 });
-        var coefficients = new double[4];
-        backend.Fit(new PermutationBatch(22, 0, 1), coefficients);
-        Assert.Throws<BackendFaultException>(() => backend.Fit(new PermutationBatch(22, 1, 1), coefficients));
-        backend.Fit(new PermutationBatch(22, 1, 1), coefficients);
-        Assert.Equal(Bits(ReferenceSpillover.Fit(problem, new PermutationBatch(22, 1, 1))), Bits(coefficients));
-    }
-
-    [BackendFact]
     public void BatchSizeOptionCapsTheBatch()
     {
         SpilloverProblem problem = TestProblems.Random(nodes: 50, units: 50, meanDegree: 2, seed: 23, strata: 2);
@@ -195,7 +184,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
             Assert.Equal(64, backend.MaxBatchSize);
             Assert.Throws<ArgumentOutOfRangeException>(() => backend.Fit(new PermutationBatch(1, 0, 65), new double[65 * 4]));
         }
-        using (IPermutationBackend backend = Create(problem, BackendGate.Options with { BatchSize = 16 }))
+        using (IPermutationBackend backend = Create(problem, options: BackendGate.Options with { BatchSize = 16 }))
         {
             Assert.Equal(16, backend.MaxBatchSize);
         }
@@ -212,7 +201,7 @@ public abstract class BackendAgreementTests(ITestOutputHelper output)
 
     private void Agree(SpilloverProblem problem, IEnumerable<PermutationBatch> batches, AssignmentMethod method = AssignmentMethod.Auto)
     {
-        using IPermutationBackend backend = Create(problem, BackendGate.Options with { Assignment = method });
+        using IPermutationBackend backend = Create(problem, method);
         foreach (PermutationBatch batch in batches)
         {
             var watch = Stopwatch.StartNew();

@@ -1,5 +1,5 @@
 using GpuInference.Backends;
-using GpuInference.Gpu.Ilgpu;
+using GpuInference.Backends.Devices;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -59,7 +59,7 @@ public static class BackendGate
     };
 
     /// <summary>Options the device tests use: any device of the backend, CPU devices included.</summary>
-    public static BackendOptions Options { get; } = new() { GpuOnly = false };
+    public static BackendOptions Options { get; } = new();
 
     public static BackendAvailability Availability(string name)
     {

@@ -1,5 +1,5 @@
 using GpuInference.Backends;
-using GpuInference.Gpu.Ilgpu;
+using GpuInference.Backends.Devices;
 using GpuInference.Tests.Support;
 
 namespace GpuInference.Tests.Gpu;

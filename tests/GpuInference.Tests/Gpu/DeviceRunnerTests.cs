@@ -33,7 +33,7 @@ public abstract class DeviceRunnerTests(ITestOutputHelper output)
         SpilloverProblem problem = Problem(realOutcome: true);
         PermutationResult expected = CpuNull(problem, batchSize: 64);
         // Call 1 is the observed fit; call 2 is the first batch of 64, which faults and is retried as two of 32.
-        using BackendSession session = BackendSession.Open(BackendName, [Provider], problem, BackendGate.Options with { FailOnCall = 2 });
+        using BackendSession session = BackendSession.Open(BackendName, [TestBackends.FailingOnCall(Provider, 2)], problem, BackendGate.Options);
         PermutationResult actual = Run(session, batchSize: 64, out List<string> warnings);
         Assert.Equal(BackendName, actual.Backend);
         Assert.Contains(warnings, w => w.Contains("retrying with batches of 32", StringComparison.Ordinal));

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using GpuInference.Gpu.Ilgpu;
+using GpuInference.Backends.Devices;
 using GpuInference.Kernels;
 using Xunit.Abstractions;
 

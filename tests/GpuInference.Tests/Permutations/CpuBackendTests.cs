@@ -20,7 +20,7 @@ public class CpuBackendTests
     private static double[] Fit(
         SpilloverProblem problem, PermutationBatch batch, int threads = 0, AssignmentMethod method = AssignmentMethod.Auto, bool vectorized = true)
     {
-        using var backend = new CpuBackend(problem, new BackendOptions { Threads = threads, Assignment = method }, vectorized);
+        using var backend = new CpuBackend(problem, new BackendOptions { Threads = threads }, method, vectorized);
         var result = new double[batch.Count * SpilloverProblem.Regressors];
         backend.Fit(batch, result);
         return result;

@@ -33,7 +33,7 @@ public class PermutationRunnerTests
         SpilloverProblem problem = TestProblems.Random(400, 300, 3, seed: 8);
         PermutationResult clean = Run(problem, new BackendOptions(), 200);
 
-        using var session = BackendSession.Open("cpu", [new CpuBackendProvider()], problem, new BackendOptions { FailOnCall = 3 });
+        using var session = BackendSession.Open("cpu", [TestBackends.FailingOnCall(new CpuBackendProvider(), 3)], problem, new BackendOptions());
         var runner = new PermutationRunner(session);
         PermutationResult faulted = runner.Run(42, 200);
 

@@ -17,24 +17,24 @@ public sealed class CpuBackend : IPermutationBackend
     private readonly ChunkPartials _partials;
     private readonly StratumMoments _strata;
     private readonly ThreadLocal<ChunkAccumulator> _accumulators;
-    private int _calls;
 
     public CpuBackend(SpilloverProblem problem, BackendOptions options)
-        : this(problem, options, vectorized: true)
+        : this(problem, options, AssignmentMethod.Auto, vectorized: true)
     {
     }
 
     /// <param name="problem">The problem.</param>
-    /// <param name="options">Threads, batch size, assignment method.</param>
+    /// <param name="options">Threads, batch size.</param>
+    /// <param name="method">How batches build the permuted assignment (every method gives the same bits).</param>
     /// <param name="vectorized">False to keep every chunk on the generic path (tests compare the two).</param>
-    internal CpuBackend(SpilloverProblem problem, BackendOptions options, bool vectorized)
+    internal CpuBackend(SpilloverProblem problem, BackendOptions options, AssignmentMethod method, bool vectorized)
     {
         _accumulators = new(() => new ChunkAccumulator(vectorized));
         _problem = problem;
         _options = options;
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        _words = new BitSlicedAssignment(problem, options.Assignment);
+        _words = new BitSlicedAssignment(problem, method);
         _partials = new ChunkPartials(problem.ChunkCount, BitSlicedAssignment.Width);
         _strata = new StratumMoments(problem.StratumCount, BitSlicedAssignment.Width);
         Device = $"managed code, {threads} thread{(threads == 1 ? "" : "s")}";
@@ -50,7 +50,6 @@ public sealed class CpuBackend : IPermutationBackend
     {
         if (batch.Count < 1 || batch.Count > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), $"batch count must be 1..{MaxBatchSize}.");
         if (coefficients.Length < batch.Count * SpilloverProblem.Regressors) throw new ArgumentException("coefficient span too short.", nameof(coefficients));
-        if (++_calls == _options.FailOnCall) throw new BackendFaultException($"injected fault on call {_calls}");
 
         _words.Fill(batch, _parallel);
         Parallel.For(0, _problem.ChunkCount, _parallel, chunk =>
@@ -66,7 +65,7 @@ public sealed class CpuBackend : IPermutationBackend
 }
 
 /// <summary>Provides the managed backend, which is always available.</summary>
-public sealed class CpuBackendProvider : IBackendProvider
+public sealed class CpuBackendProvider : IBackendProvider, IAssignmentMethodProvider
 {
     public string Name => "cpu";
 
@@ -80,4 +79,7 @@ public sealed class CpuBackendProvider : IBackendProvider
     }
 
     public IPermutationBackend Create(SpilloverProblem problem, BackendOptions options) => new CpuBackend(problem, options);
+
+    IPermutationBackend IAssignmentMethodProvider.Create(SpilloverProblem problem, BackendOptions options, AssignmentMethod method) =>
+        new CpuBackend(problem, options, method, vectorized: true);
 }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using GpuInference.Backends;
 using GpuInference.Backends.Cpu;
 using GpuInference.Design;
 
-namespace GpuInference.Gpu.Common;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// A field check for a machine with a GPU: fits a few batches on each available device backend and compares every
@@ -67,7 +66,7 @@ public static class GpuSelfCheck
                 IPermutationBackend backend;
                 try
                 {
-                    backend = provider.Create(problem, options with { Assignment = method });
+                    backend = provider is IAssignmentMethodProvider methods ? methods.Create(problem, options, method) : provider.Create(problem, options);
                 }
                 catch (BackendUnavailableException e)
                 {

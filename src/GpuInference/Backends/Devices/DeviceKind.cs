@@ -1,4 +1,4 @@
-namespace GpuInference.Gpu.Ilgpu;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>The ILGPU accelerators the program runs its kernels on.</summary>
 public enum DeviceKind

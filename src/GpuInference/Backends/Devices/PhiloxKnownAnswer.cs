@@ -1,4 +1,4 @@
-namespace GpuInference.Gpu.Common;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// The start-up self-test every device runs before it is used: Philox4x32-10 on the zero counter and key, the first

@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
-using GpuInference.Backends;
 using GpuInference.Design;
 using GpuInference.Kernels;
 using GpuInference.Kernels.Random;
 
-namespace GpuInference.Gpu.Common;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// A <see cref="SpilloverProblem"/> as the kernels take it: which assignment method its batches use, the cipher

@@ -9,7 +9,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 
-namespace GpuInference.Gpu.Ilgpu;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// Compiles the kernels for GPU targets on any machine, no GPU needed: PTX for an NVIDIA architecture, OpenCL C for

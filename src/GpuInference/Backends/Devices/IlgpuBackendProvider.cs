@@ -1,15 +1,14 @@
-using GpuInference.Backends;
 using GpuInference.Design;
 using ILGPU;
 
-namespace GpuInference.Gpu.Ilgpu;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// Finds and starts the device backend on one kind of ILGPU accelerator. With <see cref="BackendOptions.Device"/>
 /// set, only that device (counted from 0 among the kind's devices, as <c>gpuinference devices</c> lists them) is
 /// tried; otherwise the first that starts.
 /// </summary>
-public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider
+public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider, IAssignmentMethodProvider
 {
     public DeviceKind Kind { get; } = kind;
 
@@ -36,7 +35,10 @@ public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider
         }
     }
 
-    public IPermutationBackend Create(SpilloverProblem problem, BackendOptions options)
+    public IPermutationBackend Create(SpilloverProblem problem, BackendOptions options) =>
+        ((IAssignmentMethodProvider)this).Create(problem, options, AssignmentMethod.Auto);
+
+    IPermutationBackend IAssignmentMethodProvider.Create(SpilloverProblem problem, BackendOptions options, AssignmentMethod method)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,7 +65,7 @@ public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider
             }
             try
             {
-                return new IlgpuBackend(Kind, context, device.Device, problem, options);
+                return new IlgpuBackend(Kind, context, device.Device, problem, options, method);
             }
             catch (BackendUnavailableException e)
             {

@@ -1,10 +1,9 @@
 using GpuInference.Design;
-using GpuInference.Gpu.Common;
 using GpuInference.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace GpuInference.Gpu.Ilgpu;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// A problem on one accelerator: the arrays uploaded once (CSR graph, cells, outcome, chunk and stratum bounds,

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
-using GpuInference.Backends;
-using GpuInference.Gpu.Ilgpu;
 
-namespace GpuInference.Gpu.Common;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>What <c>gpuinference devices</c> prints: every backend, whether it can run here, why not, and its devices.</summary>
 public static class DeviceCatalog

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using GpuInference.Backends;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Backends.PTX;
@@ -8,7 +7,7 @@ using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 
-namespace GpuInference.Gpu.Ilgpu;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>One device ILGPU found, and why it cannot run the kernels (null when it can).</summary>
 internal sealed record FoundDevice(Device Device, string? Unsupported)

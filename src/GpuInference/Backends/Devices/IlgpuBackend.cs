@@ -1,6 +1,4 @@
-using GpuInference.Backends;
 using GpuInference.Design;
-using GpuInference.Gpu.Common;
 using GpuInference.Inference;
 using GpuInference.Kernels;
 using GpuInference.Kernels.Random;
@@ -8,7 +6,7 @@ using GpuInference.Random;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace GpuInference.Gpu.Ilgpu;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// The device backend: the batch pipeline of <see cref="SpilloverKernels"/> on one ILGPU accelerator (CUDA, OpenCL or
@@ -27,22 +25,19 @@ internal sealed class IlgpuBackend : IPermutationBackend, IDeviceKernelProbe
     private readonly DeviceProblem _layout;
     private readonly ProblemBuffers _buffers;
     private readonly StratumMoments _strata;
-    private readonly int? _failOnCall;
     private readonly Lock _gate = new();
-    private int _calls;
     private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="context"/>; starts on <paramref name="device"/> or throws <see cref="BackendUnavailableException"/>.</summary>
-    public IlgpuBackend(DeviceKind kind, Context context, Device device, SpilloverProblem problem, BackendOptions options)
+    public IlgpuBackend(DeviceKind kind, Context context, Device device, SpilloverProblem problem, BackendOptions options, AssignmentMethod method)
     {
         Name = kind.Name();
         Device = $"{device.Name} ({device.AcceleratorType}, {device.MemorySize >> 20} MiB)";
         _context = context;
-        _failOnCall = options.FailOnCall;
         MaxBatchSize = options.BatchSize is > 0 and < KernelLimits.MaxBatch ? options.BatchSize : KernelLimits.MaxBatch;
         try
         {
-            _layout = DeviceProblem.Fit(problem, options.Assignment, BitConverter.IsLittleEndian, Device, device.MemorySize);
+            _layout = DeviceProblem.Fit(problem, method, BitConverter.IsLittleEndian, Device, device.MemorySize);
             _accelerator = device.CreateAccelerator(context);
             _kernels = new SpilloverKernels(_accelerator);
             PhiloxKnownAnswer.Verify(Philox(PhiloxKnownAnswer.Input, PhiloxKnownAnswer.Rounds), Device);
@@ -78,8 +73,6 @@ internal sealed class IlgpuBackend : IPermutationBackend, IDeviceKernelProbe
         int k = SpilloverProblem.Regressors;
         if (coefficients.Length < batch.Count * k) throw new ArgumentException($"room for {batch.Count * k} coefficients is needed.", nameof(coefficients));
 
-        int call = Interlocked.Increment(ref _calls);
-        if (_failOnCall == call) throw new BackendFaultException($"{Name}: injected fault on call {call} (FailOnCall)");
         try
         {
             // One set of device buffers per backend: batches run one at a time.

@@ -1,4 +1,4 @@
-namespace GpuInference.Gpu.Common;
+namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// Test hooks into a device backend's building blocks, so that a failure can be pinned on the generator or the
