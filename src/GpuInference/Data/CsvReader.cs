@@ -1,10 +1,13 @@
+using System.Text.Unicode;
+
 namespace GpuInference.Data;
 
 /// <summary>
 /// A streaming RFC 4180 CSV reader over UTF-8 bytes. Fields are handed out as spans into the read buffer, so
 /// numbers parse without a string per field. Records end at LF or CRLF outside quotes; quoted fields may hold
 /// commas, doubled quotes and line breaks. Blank lines are skipped; a leading UTF-8 byte-order mark is ignored.
-/// It tracks the line where each record starts, so every error can name <c>path:line:field</c>.
+/// It tracks the line where each record starts, so every error can name <c>path:line:field</c>. Every record must
+/// be valid UTF-8: a stray Latin-1 byte would otherwise turn into U+FFFD and make two different ids one.
 /// </summary>
 internal sealed class CsvReader : IDisposable
 {
@@ -72,8 +75,11 @@ internal sealed class CsvReader : IDisposable
             int start = _start;
             _start = next;
             if (contentEnd == start) continue; // blank line
+            // Checked before splitting, which moves bytes when it removes quotes; the check is vectorised and cheap.
+            bool valid = Utf8.IsValid(_buffer.AsSpan(start, contentEnd - start));
             if (quoted) SplitQuoted(start, contentEnd);
             else SplitPlain(start, contentEnd);
+            if (!valid) throw InvalidUtf8();
             RecordCount++;
             return true;
         }
@@ -124,6 +130,21 @@ internal sealed class CsvReader : IDisposable
             contentEnd = at > _start && _buffer[at - 1] == CarriageReturn ? at - 1 : at;
             return true;
         }
+    }
+
+    /// <summary>Names the first field of the current record that is not valid UTF-8, and its first bad byte.</summary>
+    private DataFormatException InvalidUtf8()
+    {
+        for (int i = 0; i < FieldCount; i++)
+        {
+            var field = this[i];
+            if (Utf8.IsValid(field)) continue;
+            int at = 0;
+            while (System.Text.Rune.DecodeFromUtf8(field[at..], out _, out int used) == System.Buffers.OperationStatus.Done) at += used;
+            return Error(i, $"not valid UTF-8: byte 0x{field[at]:X2} at byte {at + 1} of the field (save the file as UTF-8)");
+        }
+        // Unreachable: removing quotes cannot make invalid text valid; kept so that the record still fails.
+        return Error(0, "not valid UTF-8 (save the file as UTF-8)");
     }
 
     private void SkipByteOrderMark()

@@ -80,4 +80,32 @@ public sealed class CsvReaderTests : IDisposable
         var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
         Assert.Equal($"{path}:2:2: unexpected character after a closing quote", error.Message);
     }
+
+    [Fact]
+    public void InvalidUtf8IsAnErrorNamingLineAndField()
+    {
+        // "n5\xe9": Latin-1 é; read as UTF-8 it would become U+FFFD, the same as "n5\xe8".
+        string path = _files.PathOf("latin1.csv");
+        File.WriteAllBytes(path, [.. "src,dst\nn1,n2\nn4,n5"u8, 0xE9, (byte)'\n']);
+        var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
+        Assert.Equal($"{path}:3:2: not valid UTF-8: byte 0xE9 at byte 3 of the field (save the file as UTF-8)", error.Message);
+    }
+
+    [Fact]
+    public void InvalidUtf8InsideAQuotedFieldNamesThatField()
+    {
+        string path = _files.PathOf("latin1.csv");
+        File.WriteAllBytes(path, [.. "a,b,c\n1,\"x,"u8, 0xFF, (byte)'"', (byte)',', (byte)'3', (byte)'\n']);
+        var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
+        Assert.Equal($"{path}:2:2: not valid UTF-8: byte 0xFF at byte 3 of the field (save the file as UTF-8)", error.Message);
+    }
+
+    [Fact]
+    public void ARepeatedColumnNameIsAnErrorNamingBothColumns()
+    {
+        string path = _files.Write("dup.csv", "src,dst, src\n1,2,3\n");
+        using var csv = CsvReader.Open(path);
+        var error = Assert.Throws<DataFormatException>(() => CsvHeader.Read(csv));
+        Assert.Equal($"{path}:1:3: column name 'src' is given twice (columns 1 and 3)", error.Message);
+    }
 }
