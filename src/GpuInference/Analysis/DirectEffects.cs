@@ -52,11 +52,28 @@ public static class DirectEffects
         if (nodes.LoggedIn is { } loggedIn)
         {
             bool[] received = contrast.Select(i => nodes.Cells[i] == TreatmentCell.Both && loggedIn[i] == 1).ToArray();
-            WaldIvResult iv = WaldIv.Estimate<byte>(y, treated, received, vote);
-            results.Add(From(DirectEffectNames.Late, iv.Late, contrast.Length,
-                $"post-stratified ITT / share of the treated who logged in ({iv.ComplianceRate.Value:P1}); delta-method SE"));
+            results.Add(Late(y, treated, received, vote, contrast.Length));
         }
         return results;
+    }
+
+    /// <summary>
+    /// The LATE is an optional extra: when the logins cannot give it (nobody treated logged in, or a stratum too
+    /// small for its variance), it is reported as not estimable, with the reason, and the rest of the report stands.
+    /// </summary>
+    private static EffectEstimate Late(double[] y, bool[] treated, bool[] received, byte[] vote, long n)
+    {
+        WaldIvResult iv;
+        try
+        {
+            iv = WaldIv.Estimate<byte>(y, treated, received, vote);
+        }
+        catch (DegenerateDesignException e)
+        {
+            return EffectEstimate.NotEstimable(DirectEffectNames.Late, n, e.Message);
+        }
+        return From(DirectEffectNames.Late, iv.Late, n,
+            $"post-stratified ITT / share of the treated who logged in ({iv.ComplianceRate.Value:P1}); delta-method SE");
     }
 
     /// <summary>Banner and feed within each vote2010 level, as in the paper's stratified models.</summary>
