@@ -138,7 +138,8 @@ public sealed class ReportPublication : IDisposable
 
     private static void RequireOnlyReportFiles(string given, string full)
     {
-        foreach (string entry in Directory.EnumerateFileSystemEntries(full))
+        // In name order, so that the same folder always gives the same message.
+        foreach (string entry in Directory.GetFileSystemEntries(full).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry);
             bool ours = Directory.Exists(entry) ? name.StartsWith(".partial-", StringComparison.Ordinal) : ReportFiles.IsReportFile(name);
