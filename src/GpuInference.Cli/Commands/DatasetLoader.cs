@@ -24,6 +24,7 @@ internal static class DatasetLoader
         string? edgesPath = parsed.GetValue(inputs.Edges);
         if (pack is not null && (nodesPath is not null || edgesPath is not null)) throw new UsageException("give either --pack or --nodes with --edges, not both.");
         if (pack is null && (nodesPath is null || edgesPath is null)) throw new UsageException("give --nodes and --edges (or --pack).");
+        _ = inputs.NodeOptions(parsed); // the options' own usage errors, such as --vote2010-levels naming nothing
         foreach (string? path in new[] { pack, nodesPath, edgesPath })
         {
             if (path is null) continue;
