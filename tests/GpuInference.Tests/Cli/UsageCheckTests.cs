@@ -76,6 +76,16 @@ public class UsageCheckTests
     }
 
     [Fact]
+    public void APackPathThatIsAFolderIsBadInputNamingIt()
+    {
+        string dir = CliRunner.TempFolder();
+        var run = CliRunner.Run("analyze", "--pack", dir, "--backend", "cpu", "--out", Path.Combine(dir, "report"));
+        Assert.Equal(3, run.Exit);
+        AssertOneLine($"{dir}: is a folder, not a file", run.Error);
+        Assert.Equal($"{dir}: is a folder, not a file", Assert.Throws<GpuInference.Data.DataFormatException>(() => GpuInference.Data.DatasetPack.Read(dir)).Message);
+    }
+
+    [Fact]
     public void AMissingEdgesFileIsFoundBeforeTheNodesAreRead()
     {
         string dir = CliRunner.TempFolder();
