@@ -37,6 +37,18 @@ public class UsageCheckTests
     }
 
     [Fact]
+    public void ADemoFolderThatIsAFileIsAUsageErrorBeforeTheSimulation()
+    {
+        string dir = CliRunner.TempFolder();
+        string file = Path.Combine(dir, "taken");
+        File.WriteAllText(file, "keep me");
+        var run = CliRunner.Run("demo", "--n", "1000", "--permutations", "10", "--backend", "cpu", "--out", file);
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith($"gpuinference: error: --out '{Path.Combine(file, "report")}' cannot be written: ", run.Error, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void ABlankOutIsAUsageError()
     {
         var (nodes, edges, _) = Inputs();
