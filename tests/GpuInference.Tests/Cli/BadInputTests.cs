@@ -176,6 +176,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void APersonAloneInTheirLevelIsNamedWithFileAndLine()
+    {
+        // Person 49 is treated and the only one whose 2010 turnout is 'moved': their dummy fits them exactly.
+        string dir = CliRunner.TempFolder();
+        string nodes = Path.Combine(dir, "nodes.csv");
+        File.WriteAllText(nodes, GoodNodes + "49,1,1,1,moved\n");
+        File.WriteAllText(Path.Combine(dir, "edges.csv"), GoodEdges);
+        var run = CliRunner.Run("analyze", "--nodes", nodes, "--edges", Path.Combine(dir, "edges.csv"), "--vote2010-levels", "any",
+            "--permutations", "10", "--backend", "cpu", "--out", Path.Combine(dir, "report"));
+        Assert.Equal(4, run.Exit);
+        Assert.Equal($"gpuinference: error: degenerate design: {nodes}:50: person '49' has leverage 1 in the both-vs-neither adjusted model: " +
+            "they are the only analysis unit in it with vote2010 'moved', so HC2 standard errors are undefined\n", run.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void AnEmptyCellIsADegenerateDesignError()
     {
         string nodes = GoodNodes.Replace(",0,0,", ",1,1,", StringComparison.Ordinal); // nobody left in "neither"
