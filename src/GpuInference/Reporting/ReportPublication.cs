@@ -56,12 +56,12 @@ public sealed class ReportPublication : IDisposable
         string? parent = Path.GetDirectoryName(full);
         if (parent is null) throw new ReportFolderException(folder, "is the file system's root, which cannot be replaced");
         if (File.Exists(full)) throw new ReportFolderException(folder, "is a file, not a folder");
-        if (Directory.Exists(full)) RequireOnlyReportFiles(folder, full);
 
         string name = Path.GetFileName(full);
         string staging = Path.Combine(parent, $"{name}{StagingTag}{Environment.ProcessId}-{RandomTag()}");
         try
         {
+            if (Directory.Exists(full)) RequireOnlyReportFiles(folder, full);
             Directory.CreateDirectory(parent);
             SweepLeftovers(parent, name);
             Directory.CreateDirectory(staging);
