@@ -32,10 +32,12 @@ internal static class AnalyzeCommand
         public AnalysisOptions Analysis(ParseResult parsed)
         {
             int permutations = parsed.GetValue(Permutations);
-            if (permutations < 1) throw new UsageException("--permutations must be at least 1.");
+            if (permutations < 1 || permutations > AnalysisOptions.MaxPermutations)
+                throw new UsageException($"--permutations must be from 1 to {AnalysisOptions.MaxPermutations:N0}, not {permutations:N0}.");
             double fraction = parsed.GetValue(MatchFraction);
             if (!(fraction > 0 && fraction <= 1)) throw new UsageException("--match-fraction must be in (0, 1].");
             string backend = parsed.GetValue(Backend)!;
+            RequireKnownBackend(backend);
             int? device = parsed.GetValue(Device);
             if (device < 0) throw new UsageException("--device counts from 0.");
             // Before any data is read: a backend asked for by name that cannot run here stops the run at once.
@@ -54,6 +56,14 @@ internal static class AnalyzeCommand
         }
     }
 
+    /// <summary>A misspelt backend is a mistake on the command line, not a missing driver.</summary>
+    private static void RequireKnownBackend(string backend)
+    {
+        var names = GpuInference.Backends.BackendProviders.Default.Select(p => p.Name).ToArray();
+        if (string.Equals(backend, "auto", StringComparison.OrdinalIgnoreCase) || names.Contains(backend, StringComparer.OrdinalIgnoreCase)) return;
+        throw new UsageException($"--backend: unknown backend '{backend}' (choose auto, {string.Join(", ", names)}).");
+    }
+
     public static Command Create(TextWriter output)
     {
         var options = new Options();
@@ -70,17 +80,22 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>Loads, analyses and writes the report; the report files appear only when every step succeeded.</summary>
+    /// <summary>
+    /// Checks the options, the --out folder and the input files before any work, then loads, analyses and publishes
+    /// the report as one set. An earlier report in --out is removed first, so a run that fails leaves none.
+    /// </summary>
     internal static AnalysisReport Analyze(IAnsiConsole console, Options options, ParseResult parsed, string outDir)
     {
         AnalysisOptions analysis = options.Analysis(parsed);
-        ReportOutput.RemoveStale(outDir);
+        using ReportPublication publication = ReportOutput.Begin(outDir);
+        DatasetLoader.Check(options.Inputs, parsed);
+        publication.Retract();
         AnalysisReport report = ConsoleProgress.Run(console, progress =>
         {
             LoadedDataset data = DatasetLoader.Load(options.Inputs, parsed, progress);
             return ExperimentAnalysis.Run(data.Nodes, data.Graph, analysis, GpuInference.Backends.BackendProviders.Default, progress, data.Timings, data.Inputs);
         });
-        ReportOutput.Write(report, outDir);
+        publication.Publish(report);
         return report;
     }
 }

@@ -15,13 +15,14 @@ internal sealed class InputOptions
     public Option<string> BannerColumn { get; } = new("--banner-column") { Description = "Banner treatment column (0/1).", DefaultValueFactory = _ => "banner" };
     public Option<string> FeedColumn { get; } = new("--feed-column") { Description = "Feed treatment column (0/1).", DefaultValueFactory = _ => "feed" };
     public Option<string> Vote2010Column { get; } = new("--vote2010-column") { Description = "Past-turnout column (categorical).", DefaultValueFactory = _ => "vote2010" };
+    public Option<string> Vote2010Levels { get; } = new("--vote2010-levels") { Description = "The levels the past-turnout column may hold, comma-separated ('any': any non-blank text).", DefaultValueFactory = _ => string.Join(",", NodeTableOptions.PaperVote2010Levels) };
     public Option<string> LoggedInColumn { get; } = new("--logged-in-column") { Description = "Logged-in column (0/1, optional in the file).", DefaultValueFactory = _ => "logged_in" };
     public Option<string> SourceColumn { get; } = new("--src-column") { Description = "Edge source column.", DefaultValueFactory = _ => "src" };
     public Option<string> TargetColumn { get; } = new("--dst-column") { Description = "Edge target (close friend) column.", DefaultValueFactory = _ => "dst" };
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Nodes, Edges, Pack, IdColumn, OutcomeColumn, BannerColumn, FeedColumn, Vote2010Column, LoggedInColumn, SourceColumn, TargetColumn })
+        foreach (Option option in new Option[] { Nodes, Edges, Pack, IdColumn, OutcomeColumn, BannerColumn, FeedColumn, Vote2010Column, Vote2010Levels, LoggedInColumn, SourceColumn, TargetColumn })
         {
             command.Options.Add(option);
         }
@@ -34,8 +35,17 @@ internal sealed class InputOptions
         BannerColumn = parsed.GetValue(BannerColumn)!,
         FeedColumn = parsed.GetValue(FeedColumn)!,
         Vote2010Column = parsed.GetValue(Vote2010Column)!,
+        Vote2010Levels = Levels(parsed.GetValue(Vote2010Levels)!),
         LoggedInColumn = parsed.GetValue(LoggedInColumn)!,
     };
+
+    private static IReadOnlyList<string>? Levels(string text)
+    {
+        if (text.Trim() == "any") return null;
+        string[] levels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (levels.Length == 0) throw new UsageException("--vote2010-levels names no level (give 'any' to accept any text).");
+        return levels;
+    }
 
     public EdgeListOptions EdgeOptions(ParseResult parsed) => new()
     {

@@ -24,6 +24,8 @@ internal static class DemoCommand
         {
             IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
             string folder = parsed.GetValue(outDir)!;
+            // The report folder is checked before the simulation, not after it.
+            ReportOutput.Begin(Path.Combine(folder, "report")).Dispose();
             var (nodes, edges, summary) = SimulateCommand.Simulate(console, simulate.Simulation(parsed), Path.Combine(folder, "data"));
             console.MarkupLine(Markup.Escape($"simulated {summary.NodeCount:N0} people and {summary.EdgeCount:N0} ties into {Path.GetDirectoryName(nodes)}"));
 

@@ -8,6 +8,15 @@ namespace GpuInference.Cli.Commands;
 /// <summary><c>pack</c>: reads the CSVs once and writes the binary form that loads in a fraction of the time.</summary>
 internal static class PackCommand
 {
+    /// <summary>Checks --out before the inputs are read: a folder or a missing parent would otherwise fail only at the end.</summary>
+    private static void RequireWritableFile(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException("--out is not a file name.");
+        if (Directory.Exists(path)) throw new UsageException($"--out '{path}' is a folder; give the name of the file to write.");
+        string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (parent is not null && !Directory.Exists(parent)) throw new UsageException($"--out '{path}': the folder '{parent}' does not exist.");
+    }
+
     public static Command Create(TextWriter output)
     {
         var inputs = new InputOptions();
@@ -20,6 +29,8 @@ internal static class PackCommand
             IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
             if (parsed.GetValue(inputs.Pack) is not null) throw new UsageException("pack takes --nodes and --edges.");
             string path = parsed.GetValue(outFile)!;
+            RequireWritableFile(path);
+            DatasetLoader.Check(inputs, parsed);
             LoadedDataset data = ConsoleProgress.Run(console, progress =>
             {
                 LoadedDataset loaded = DatasetLoader.Load(inputs, parsed, progress);

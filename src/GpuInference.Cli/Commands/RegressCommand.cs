@@ -27,6 +27,7 @@ internal static class RegressCommand
             string[] regressors = parsed.GetValue(x)!.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
             string outcome = parsed.GetValue(y)!;
             string? fixedEffect = parsed.GetValue(fe);
+            RequireDistinct(outcome, regressors, fixedEffect);
             NumericTable table = NumericTableReader.Read(parsed.GetValue(data)!, [outcome, .. regressors], fixedEffect is null ? [] : [fixedEffect]);
 
             bool intercept = !parsed.GetValue(noIntercept) && fixedEffect is null; // the fixed effects absorb the intercept
@@ -40,6 +41,17 @@ internal static class RegressCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A column named twice would make the design singular (or the outcome its own regressor): say so before reading.</summary>
+    private static void RequireDistinct(string outcome, string[] regressors, string? fixedEffect)
+    {
+        if (regressors.Length == 0) throw new UsageException("--x names no column.");
+        string? repeated = regressors.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (repeated is not null) throw new UsageException($"--x names '{repeated}' twice.");
+        if (regressors.Contains(outcome, StringComparer.Ordinal)) throw new UsageException($"--x names '{outcome}', the outcome given by --y.");
+        if (fixedEffect is not null && (fixedEffect == outcome || regressors.Contains(fixedEffect, StringComparer.Ordinal)))
+            throw new UsageException($"--fe names '{fixedEffect}', which is also the outcome or a regressor.");
     }
 
     private static void Print(IAnsiConsole console, OlsResult fit, NumericTable table, string? fixedEffect)

@@ -2,41 +2,19 @@ using GpuInference.Reporting;
 
 namespace GpuInference.Cli.Commands;
 
-/// <summary>
-/// Writes the report files atomically as a set: into a scratch folder first, then moved into place, so that a run
-/// that fails (or is killed) never leaves a report that looks complete, nor a stale one from an earlier run.
-/// </summary>
+/// <summary>Opens the --out folder for a report, turning a folder that cannot take one into a usage error.</summary>
 internal static class ReportOutput
 {
-    private static readonly string[] Names = [ReportFiles.Json, ReportFiles.Markdown, ReportFiles.Html, ReportFiles.NullCsv, "null_banner.svg", "null_feed.svg"];
-
-    public static void RemoveStale(string outDir)
+    /// <summary>Checks --out before any work; see <see cref="ReportPublication"/> for how the set is published.</summary>
+    public static ReportPublication Begin(string outDir)
     {
-        if (!Directory.Exists(outDir)) return;
-        foreach (string name in Names)
-        {
-            string path = Path.Combine(outDir, name);
-            if (File.Exists(path)) File.Delete(path);
-        }
-    }
-
-    public static void Write(AnalysisReport report, string outDir)
-    {
-        Directory.CreateDirectory(outDir);
-        string scratch = Path.Combine(outDir, $".partial-{Environment.ProcessId}");
-        Directory.CreateDirectory(scratch);
         try
         {
-            IReadOnlyList<string> written = ReportDirectory.Write(report, scratch);
-            // report.json last: its presence means the set is complete.
-            foreach (string file in written.OrderBy(f => Path.GetFileName(f) == ReportFiles.Json ? 1 : 0))
-            {
-                File.Move(file, Path.Combine(outDir, Path.GetFileName(file)), overwrite: true);
-            }
+            return ReportPublication.Begin(outDir);
         }
-        finally
+        catch (ReportFolderException e)
         {
-            Directory.Delete(scratch, recursive: true);
+            throw new UsageException($"--out {e.Message}");
         }
     }
 }

@@ -40,6 +40,7 @@ internal static class ReportSummary
             console.MarkupLine(Markup.Escape(
                 $"Totals: {totals.Direct:N0} voters directly, {totals.Indirect:N0} through close friends, multiplier {totals.Multiplier:F2}."));
         }
+        foreach (string note in report.Notes) console.MarkupLine(Markup.Escape($"Note: {note}"));
         console.MarkupLine(Markup.Escape($"Report: {Path.Combine(outDir, ReportFiles.Markdown)} (and report.html, report.json, null.csv, SVG plots)"));
     }
 }

@@ -30,7 +30,7 @@ public static class DirectEffects
 
         var adjusted = new DesignMatrix(contrast.Length).AddIntercept().AddColumn("both", both)
             .AddDummies("vote2010", vote.AsSpan(), nodes.Vote2010Levels, baseline);
-        results.Add(Effect(DirectEffectNames.BothVsNeitherAdjusted, OrdinaryLeastSquares.Fit(adjusted, y, options.Covariance), "both", contrast.Length,
+        results.Add(Effect(DirectEffectNames.BothVsNeitherAdjusted, Fit(adjusted, y, options, nodes, contrast, "both-vs-neither adjusted"), "both", contrast.Length,
             $"OLS, {options.Covariance} standard errors; '{nodes.Vote2010Levels[baseline]}' is the baseline of the vote2010 dummies"));
 
         bool[] treated = both.Select(v => v == 1).ToArray();
@@ -44,7 +44,7 @@ public static class DirectEffects
         byte[] voteAll = units.Select(i => nodes.Vote2010[i]).ToArray();
         var factorial = new DesignMatrix(units.Length).AddIntercept().AddColumn("banner", banner).AddColumn("feed", feed)
             .AddDummies("vote2010", voteAll.AsSpan(), nodes.Vote2010Levels, baseline);
-        OlsResult factorialFit = OrdinaryLeastSquares.Fit(factorial, yAll, options.Covariance);
+        OlsResult factorialFit = Fit(factorial, yAll, options, nodes, units, "factorial");
         results.Add(Effect(DirectEffectNames.FactorialBanner, factorialFit, "banner", units.Length));
         results.Add(Effect(DirectEffectNames.FactorialFeed, factorialFit, "feed", units.Length));
         results.AddRange(StratifiedFactorial(nodes, units, yAll, banner, feed, voteAll, options));
@@ -52,11 +52,28 @@ public static class DirectEffects
         if (nodes.LoggedIn is { } loggedIn)
         {
             bool[] received = contrast.Select(i => nodes.Cells[i] == TreatmentCell.Both && loggedIn[i] == 1).ToArray();
-            WaldIvResult iv = WaldIv.Estimate<byte>(y, treated, received, vote);
-            results.Add(From(DirectEffectNames.Late, iv.Late, contrast.Length,
-                $"post-stratified ITT / share of the treated who logged in ({iv.ComplianceRate.Value:P1}); delta-method SE"));
+            results.Add(Late(y, treated, received, vote, contrast.Length));
         }
         return results;
+    }
+
+    /// <summary>
+    /// The LATE is an optional extra: when the logins cannot give it (nobody treated logged in, or a stratum too
+    /// small for its variance), it is reported as not estimable, with the reason, and the rest of the report stands.
+    /// </summary>
+    private static EffectEstimate Late(double[] y, bool[] treated, bool[] received, byte[] vote, long n)
+    {
+        WaldIvResult iv;
+        try
+        {
+            iv = WaldIv.Estimate<byte>(y, treated, received, vote);
+        }
+        catch (DegenerateDesignException e)
+        {
+            return EffectEstimate.NotEstimable(DirectEffectNames.Late, n, e.Message);
+        }
+        return From(DirectEffectNames.Late, iv.Late, n,
+            $"post-stratified ITT / share of the treated who logged in ({iv.ComplianceRate.Value:P1}); delta-method SE");
     }
 
     /// <summary>Banner and feed within each vote2010 level, as in the paper's stratified models.</summary>
@@ -81,6 +98,45 @@ public static class DirectEffects
             string name = nodes.Vote2010Levels[level];
             yield return Effect(DirectEffectNames.FactorialWithin("banner", name), fit, "banner", rows.Length);
             yield return Effect(DirectEffectNames.FactorialWithin("feed", name), fit, "feed", rows.Length);
+        }
+    }
+
+    /// <summary>
+    /// Fits a model over the nodes <paramref name="rows"/>; a row with leverage 1 (under HC2/HC3) is named as the
+    /// person it is, in the nodes file, rather than as a row of a design the user never saw.
+    /// </summary>
+    private static OlsResult Fit(DesignMatrix design, double[] y, AnalysisOptions options, NodeTable nodes, int[] rows, string model)
+    {
+        try
+        {
+            return OrdinaryLeastSquares.Fit(design, y, options.Covariance);
+        }
+        catch (DegenerateDesignException e) when (e.Observation is int row)
+        {
+            int node = rows[row];
+            string id = nodes.Ids?.GetId(node) ?? node.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string level = nodes.Vote2010Levels.Length > 0 ? nodes.Vote2010Levels[nodes.Vote2010[node]] : "";
+            int sameLevel = rows.Count(r => nodes.Vote2010[r] == nodes.Vote2010[node]);
+            string why = sameLevel == 1 ? $": they are the only analysis unit in it with vote2010 '{level}'" : "";
+            throw new DegenerateDesignException(e.Column,
+                $"{Where(nodes, node)}person '{id}' has leverage 1 in the {model} model{why}, so {options.Covariance} standard errors are undefined")
+            {
+                Observation = node,
+            };
+        }
+    }
+
+    /// <summary><c>path:line: </c> of a node's row when its nodes file is at hand, else the file alone.</summary>
+    private static string Where(NodeTable nodes, int node)
+    {
+        if (string.IsNullOrEmpty(nodes.Source)) return "";
+        try
+        {
+            return $"{nodes.Source}:{NodeTableReader.LineOfDataRecord(nodes.Source, node)}: ";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFormatException)
+        {
+            return $"{nodes.Source}: "; // a pack's source file may have moved since it was packed
         }
     }
 

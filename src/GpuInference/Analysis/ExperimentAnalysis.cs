@@ -95,6 +95,7 @@ public static class ExperimentAnalysis
             },
             Direct = direct,
             Spillover = SpilloverEffects.Statistics(result, standardErrors),
+            Notes = AnalysisNotes.For(problem, graph, direct),
             Totals = totals,
         };
     }

@@ -1,10 +1,13 @@
+using System.Text.Unicode;
+
 namespace GpuInference.Data;
 
 /// <summary>
 /// A streaming RFC 4180 CSV reader over UTF-8 bytes. Fields are handed out as spans into the read buffer, so
 /// numbers parse without a string per field. Records end at LF or CRLF outside quotes; quoted fields may hold
 /// commas, doubled quotes and line breaks. Blank lines are skipped; a leading UTF-8 byte-order mark is ignored.
-/// It tracks the line where each record starts, so every error can name <c>path:line:field</c>.
+/// It tracks the line where each record starts, so every error can name <c>path:line:field</c>. Every record must
+/// be valid UTF-8: a stray Latin-1 byte would otherwise turn into U+FFFD and make two different ids one.
 /// </summary>
 internal sealed class CsvReader : IDisposable
 {
@@ -18,6 +21,7 @@ internal sealed class CsvReader : IDisposable
     private byte[] _buffer = new byte[InitialBufferSize];
     private int _start;
     private int _end;
+    private int _validatedEnd; // bytes before it are known to be UTF-8
     private bool _endOfStream;
     private bool _atFileStart = true;
     private long _nextLine = 1;
@@ -72,8 +76,11 @@ internal sealed class CsvReader : IDisposable
             int start = _start;
             _start = next;
             if (contentEnd == start) continue; // blank line
+            // Checked before splitting, which moves bytes when it removes quotes.
+            bool valid = contentEnd <= _validatedEnd || Validate(start, contentEnd);
             if (quoted) SplitQuoted(start, contentEnd);
             else SplitPlain(start, contentEnd);
+            if (!valid) throw InvalidUtf8();
             RecordCount++;
             return true;
         }
@@ -126,6 +133,41 @@ internal sealed class CsvReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks the record [start, end) is UTF-8, and with it every whole line already in the buffer: one call over
+    /// a megabyte costs far less than one per record. A line feed never falls inside a multi-byte character, so
+    /// cutting after one is safe. When the lines ahead hold a bad byte, only this record is checked, and the record
+    /// that holds it fails when its turn comes.
+    /// </summary>
+    private bool Validate(int start, int end)
+    {
+        int lastLineEnd = _buffer.AsSpan(end, _end - end).LastIndexOf(NewLine);
+        int chunkEnd = lastLineEnd < 0 ? end : end + lastLineEnd + 1;
+        if (Utf8.IsValid(_buffer.AsSpan(start, chunkEnd - start)))
+        {
+            _validatedEnd = chunkEnd;
+            return true;
+        }
+        if (!Utf8.IsValid(_buffer.AsSpan(start, end - start))) return false;
+        _validatedEnd = end;
+        return true;
+    }
+
+    /// <summary>Names the first field of the current record that is not valid UTF-8, and its first bad byte.</summary>
+    private DataFormatException InvalidUtf8()
+    {
+        for (int i = 0; i < FieldCount; i++)
+        {
+            var field = this[i];
+            if (Utf8.IsValid(field)) continue;
+            int at = 0;
+            while (System.Text.Rune.DecodeFromUtf8(field[at..], out _, out int used) == System.Buffers.OperationStatus.Done) at += used;
+            return Error(i, $"not valid UTF-8: byte 0x{field[at]:X2} at byte {at + 1} of the field (save the file as UTF-8)");
+        }
+        // Unreachable: removing quotes cannot make invalid text valid; kept so that the record still fails.
+        return Error(0, "not valid UTF-8 (save the file as UTF-8)");
+    }
+
     private void SkipByteOrderMark()
     {
         while (_end - _start < 3 && !_endOfStream) Refill();
@@ -139,6 +181,7 @@ internal sealed class CsvReader : IDisposable
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _validatedEnd = Math.Max(0, _validatedEnd - _start);
             _end -= _start;
             _start = 0;
         }

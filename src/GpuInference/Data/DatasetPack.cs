@@ -86,11 +86,12 @@ public static class DatasetPack
     }
 
     /// <summary>
-    /// Reads a pack file. A wrong magic or version, a truncated or over-long file, or a checksum mismatch gives a
+    /// Reads a pack file. A folder, a wrong magic or version, a truncated or over-long file, or a checksum mismatch gives a
     /// <see cref="DataFormatException"/> with a one-line message naming the file and the section.
     /// </summary>
     public static PackedDataset Read(string path)
     {
+        if (Directory.Exists(path)) throw new DataFormatException(path, "is a folder, not a file");
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         long fileLength = file.Length;
         var fixedHeader = new byte[FixedHeaderBytes];

@@ -9,10 +9,13 @@ public static class InputFile
 
     /// <summary>
     /// Opens <paramref name="path"/> for reading; gzip is detected from the first two bytes (1F 8B), not from the
-    /// name, because renamed or extensionless downloads are common. Concatenated gzip members are read through.
+    /// name, because renamed or extensionless downloads are common. Concatenated gzip members are read through, and
+    /// each is checked against its trailer: a cut or damaged gzip file throws <see cref="DataFormatException"/> naming
+    /// it. A folder given as the file throws the same.
     /// </summary>
     public static Stream OpenRead(string path)
     {
+        if (Directory.Exists(path)) throw new DataFormatException(path, "is a folder, not a file");
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.SequentialScan);
         try
         {
@@ -20,7 +23,7 @@ public static class InputFile
             int got = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
             file.Position = 0;
             if (got == 2 && magic[0] == 0x1F && magic[1] == 0x8B)
-                return new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
+                return new CheckedGzipStream(file, path);
             return file;
         }
         catch

@@ -7,8 +7,10 @@ public static class NodeTableReader
 {
     /// <summary>
     /// Reads <paramref name="path"/>. Throws <see cref="DataFormatException"/> (<c>path:line:field: problem</c>) for a
-    /// missing column, a wrong field count, a non-numeric outcome, a treatment or logged_in other than 0/1, a
-    /// repeated id, or an empty file.
+    /// missing column, a wrong field count, a non-numeric outcome or one beyond
+    /// <see cref="NodeTableOptions.MaxOutcomeMagnitude"/>, a treatment or logged_in other than 0/1, a blank id, a
+    /// blank vote2010 or one outside <see cref="NodeTableOptions.Vote2010Levels"/>, a repeated id, text that is not
+    /// UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file.
     /// </summary>
     public static NodeTable Read(string path, NodeTableOptions? options = null)
     {
@@ -29,11 +31,14 @@ public static class NodeTableReader
         var vote = new GrowableArray<byte>(1 << 16);
         var logged = new GrowableArray<byte>(loggedAt >= 0 ? 1 << 16 : 1);
         var levels = new CategoryCoder();
+        byte[][]? allowedLevels = options.Vote2010Levels?.Select(level => System.Text.Encoding.UTF8.GetBytes(level.Trim())).ToArray();
 
         while (csv.ReadRecord())
         {
             csv.RequireFieldCount(header.Length);
-            var idText = csv[idAt];
+            // Spaces around an id are trimmed like those around every other field, here and in the edges file.
+            var idText = csv[idAt].Trim((byte)' ');
+            if (idText.IsEmpty) throw csv.Error(idAt, $"{options.IdColumn} is empty");
             if (stringIds is null && Utf8Fields.TryParseCanonicalInteger(idText, out long id))
             {
                 integerIds.Add(id);
@@ -47,18 +52,21 @@ public static class NodeTableReader
                     foreach (long earlier in integerIds.Span) stringIds.Add(earlier.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     integerIds = default;
                 }
-                stringIds.Add(csv.GetString(idAt));
+                stringIds.Add(System.Text.Encoding.UTF8.GetString(idText));
             }
 
             var y = csv[outcomeAt];
             if (y.Trim((byte)' ').IsEmpty) outcome.Add(double.NaN);
-            else if (Utf8Fields.TryParseFiniteDouble(y, out double value)) outcome.Add(value);
-            else throw csv.Error(outcomeAt, $"{options.OutcomeColumn} is not a number: {DataFormatException.Quote(y)}");
+            else if (!Utf8Fields.TryParseFiniteDouble(y, out double value)) throw csv.Error(outcomeAt, $"{options.OutcomeColumn} is not a number: {DataFormatException.Quote(y)}");
+            else if (Math.Abs(value) > NodeTableOptions.MaxOutcomeMagnitude)
+                throw csv.Error(outcomeAt, $"{options.OutcomeColumn} {DataFormatException.Quote(y)} is larger in magnitude than {NodeTableOptions.MaxOutcomeMagnitude:0e0} (a unit or parsing mistake?)");
+            else outcome.Add(value);
 
             byte banner = ReadBit(csv, bannerAt, options.BannerColumn);
             byte feed = ReadBit(csv, feedAt, options.FeedColumn);
             cells.Add((TreatmentCell)(banner * (int)TreatmentCell.Banner | feed * (int)TreatmentCell.Feed));
 
+            CheckVote2010(csv, voteAt, options, allowedLevels);
             if (!levels.TryCode(csv[voteAt], out byte code))
                 throw csv.Error(voteAt, $"{options.Vote2010Column} has more than 256 distinct values");
             vote.Add(code);
@@ -78,6 +86,18 @@ public static class NodeTableReader
             Ids = index,
             Source = path,
         };
+    }
+
+    private static void CheckVote2010(CsvReader csv, int at, NodeTableOptions options, byte[][]? allowed)
+    {
+        var text = csv[at].Trim((byte)' ');
+        if (text.IsEmpty) throw csv.Error(at, $"{options.Vote2010Column} is blank");
+        if (allowed is null) return;
+        foreach (byte[] level in allowed)
+        {
+            if (text.SequenceEqual(level)) return;
+        }
+        throw csv.Error(at, $"{options.Vote2010Column} {DataFormatException.Quote(text)} is not one of the levels {string.Join(", ", options.Vote2010Levels!)}");
     }
 
     private static byte ReadBit(CsvReader csv, int at, string column) =>

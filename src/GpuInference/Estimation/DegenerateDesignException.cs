@@ -12,4 +12,7 @@ public sealed class DegenerateDesignException : Exception
 
     /// <summary>The column (or stratum) at fault, as it is named in the design.</summary>
     public string Column { get; }
+
+    /// <summary>The 0-based row of the design at fault (one with leverage 1), when one row is; callers map it back to their data.</summary>
+    public int? Observation { get; init; }
 }

@@ -160,7 +160,10 @@ public static class OrdinaryLeastSquares
                 {
                     string where = fixedEffects is null ? "" : $" (group {fixedEffects.GroupOf(i)} of '{fixedEffects.Name}' has {fixedEffects.SizeOf(fixedEffects.GroupOf(i))} observation(s))";
                     throw new DegenerateDesignException(
-                        fixedEffects?.Name ?? $"row {i}", $"observation {i} has leverage 1{where}, so {type} is undefined");
+                        fixedEffects?.Name ?? $"row {i + 1}", $"row {i + 1} of the design has leverage 1{where}, so {type} is undefined")
+                    {
+                        Observation = i,
+                    };
                 }
                 omega = type == CovarianceType.HC2 ? e2 / complement : e2 / (complement * complement);
             }

@@ -9,7 +9,7 @@ public static class EdgeListReader
     /// Reads <paramref name="path"/> and builds a <see cref="CsrGraph"/> over the nodes of <paramref name="ids"/>.
     /// Self-loops and repeated (src, dst) pairs are dropped and counted. Throws <see cref="DataFormatException"/>
     /// (<c>path:line:field: problem</c>) for a missing column, a wrong field count, an id not in the nodes file, a
-    /// non-numeric weight, or an empty file.
+    /// non-numeric or negative weight, text that is not UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file.
     /// </summary>
     public static CsrGraph Read(string path, NodeIdIndex ids, EdgeListOptions? options = null)
     {
@@ -34,16 +34,19 @@ public static class EdgeListReader
             {
                 if (!Utf8Fields.TryParseFiniteSingle(csv[weightAt], out float w))
                     throw csv.Error(weightAt, $"{options.WeightColumn} is not a number: {DataFormatException.Quote(csv[weightAt])}");
+                // A tie's strength cannot be below nothing; a negative weight is a sign or column mistake.
+                if (w < 0) throw csv.Error(weightAt, $"{options.WeightColumn} is negative: {DataFormatException.Quote(csv[weightAt])}");
                 weights.Add(w);
             }
         }
         return CsrGraphBuilder.Build(ids.Count, sources.Span, targets.Span, weightAt >= 0 ? weights.Span : default);
     }
 
+    // Spaces around an id are trimmed, as the nodes reader trims them, so " 5" here is node "5" there.
     private static int Resolve(CsvReader csv, int at, NodeIdIndex ids) =>
-        ids.TryGetNode(csv[at], out int node)
+        ids.TryGetNode(csv[at].Trim((byte)' '), out int node)
             ? node
-            : throw csv.Error(at, $"unknown node id {DataFormatException.Quote(csv[at])} (not in the nodes file)");
+            : throw csv.Error(at, $"unknown node id {DataFormatException.Quote(csv[at].Trim((byte)' '))} (not in the nodes file)");
 
     /// <summary>
     /// A first capacity from the file size (about 16 bytes per plain line, 5 per gzip line), so a large file grows its

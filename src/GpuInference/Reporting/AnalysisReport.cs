@@ -17,6 +17,12 @@ public sealed record AnalysisReport
     /// <summary>Spillover statistics in the order shown (Fig 3), usually banner then feed; names are unique.</summary>
     public IReadOnlyList<SpilloverStatistic> Spillover { get; init; } = [];
 
+    /// <summary>
+    /// What the analysis did that the tables do not show: rows kept or counted in a way a reader might not assume,
+    /// and input read but not used. One sentence each, in plain words.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>People mobilised, when the inputs for the arithmetic were given.</summary>
     public Totals? Totals { get; init; }
 

@@ -13,4 +13,15 @@ namespace GpuInference.Reporting;
 /// <param name="N">Units the estimate uses.</param>
 /// <param name="Note">Optional remark shown beside the estimate (e.g. what a stratum is, or why a value is missing).</param>
 public sealed record EffectEstimate(
-    string Name, double Estimate, double StandardError, double CiLow, double CiHigh, double P, long N, string? Note = null);
+    string Name, double Estimate, double StandardError, double CiLow, double CiHigh, double P, long N, string? Note = null)
+{
+    /// <summary>Why the estimate could not be made (its numbers are then NaN), or null when it was made.</summary>
+    public string? NotEstimableReason { get; init; }
+
+    /// <summary>False when the data could not give this estimate; the rest of the report stands.</summary>
+    public bool IsEstimable => NotEstimableReason is null;
+
+    /// <summary>An optional estimate the data cannot give, kept in the report with the reason rather than dropped.</summary>
+    public static EffectEstimate NotEstimable(string name, long n, string reason) =>
+        new(name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, n) { NotEstimableReason = reason };
+}

@@ -77,6 +77,10 @@ public static class JsonReportWriter
         if (report.Totals is { } totals) WriteTotals(json, totals);
         else json.WriteNull("totals");
 
+        json.WriteStartArray("notes");
+        foreach (string note in report.Notes) json.WriteStringValue(note);
+        json.WriteEndArray();
+
         json.WriteEndObject();
     }
 
@@ -90,6 +94,11 @@ public static class JsonReportWriter
         Number(json, "p", effect.P);
         json.WriteNumber("n", effect.N);
         if (effect.Note is not null) json.WriteString("note", effect.Note);
+        if (!effect.IsEstimable)
+        {
+            json.WriteBoolean("estimable", false);
+            json.WriteString("not_estimable_reason", effect.NotEstimableReason);
+        }
         json.WriteEndObject();
     }
 

@@ -37,6 +37,7 @@ public static class MarkdownReportWriter
         Direct(md, report.Direct);
         Spillover(md, report.Spillover, report.Metadata);
         if (report.Totals is { } totals) TotalsSection(md, totals);
+        Notes(md, report.Notes);
         Run(md, report);
         // One newline convention everywhere, so the file is the same bytes on every platform.
         writer.Write(md.ToString());
@@ -58,12 +59,22 @@ public static class MarkdownReportWriter
         md.Append("|---|---:|---:|---:|---:|\n");
         foreach (var e in effects)
         {
+            if (!e.IsEstimable)
+            {
+                md.Append($"| {Cell(DirectEffectNames.Label(e.Name))} | not estimable | | | {ReportFormat.Count(e.N)} |\n");
+                continue;
+            }
             md.Append($"| {Cell(DirectEffectNames.Label(e.Name))} | {ReportFormat.Percent(e.Estimate)} [{ReportFormat.Percent(e.CiLow)}, {ReportFormat.Percent(e.CiHigh)}] | ")
               .Append($"{ReportFormat.Percent(e.StandardError, signed: false)} | {ReportFormat.P(e.P)} | {ReportFormat.Count(e.N)} |\n");
         }
         md.Append('\n');
         foreach (var e in effects)
         {
+            if (!e.IsEstimable)
+            {
+                md.Append($"- **{DirectEffectNames.Label(e.Name)}.** Not estimable: {e.NotEstimableReason}.\n");
+                continue;
+            }
             string? explanation = DirectEffectNames.Explanation(e.Name);
             if (explanation is null && e.Note is null) continue;
             md.Append($"- **{DirectEffectNames.Label(e.Name)}.** ");
@@ -141,6 +152,14 @@ public static class MarkdownReportWriter
         md.Append($"| Multiplier | {ReportFormat.Number(t.MeanCloseFriends)} × {ReportFormat.Number(t.PerFriendEffect)} / {ReportFormat.Number(t.AverageTreatmentEffect)} | {ReportFormat.Number(t.Multiplier)} |\n\n");
         md.Append($"For every person the message moved to vote directly, about {ReportFormat.Number(t.Multiplier)} close friends were moved ")
           .Append($"through them; friends account for {ReportFormat.Percent(t.IndirectShare, decimals: 0, signed: false)} of the total.\n\n");
+    }
+
+    private static void Notes(StringBuilder md, IReadOnlyList<string> notes)
+    {
+        if (notes.Count == 0) return;
+        md.Append("## Notes\n\n");
+        foreach (string note in notes) md.Append("- ").Append(note.Replace('\n', ' ')).Append('\n');
+        md.Append('\n');
     }
 
     private static void Run(StringBuilder md, AnalysisReport report)

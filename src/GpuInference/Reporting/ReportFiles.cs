@@ -17,4 +17,9 @@ public static class ReportFiles
 
     /// <summary>The histogram of one spillover statistic's null distribution, e.g. <c>null_banner.svg</c>.</summary>
     public static string Histogram(string statistic) => $"null_{statistic}.svg";
+
+    /// <summary>True for a name that one of the files above can have.</summary>
+    public static bool IsReportFile(string name) =>
+        name is Json or Markdown or NullCsv
+        || name.StartsWith("null_", StringComparison.Ordinal) && name.EndsWith(".svg", StringComparison.Ordinal);
 }

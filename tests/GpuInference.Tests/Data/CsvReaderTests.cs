@@ -80,4 +80,59 @@ public sealed class CsvReaderTests : IDisposable
         var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
         Assert.Equal($"{path}:2:2: unexpected character after a closing quote", error.Message);
     }
+
+    [Fact]
+    public void InvalidUtf8IsAnErrorNamingLineAndField()
+    {
+        // "n5\xe9": Latin-1 é; read as UTF-8 it would become U+FFFD, the same as "n5\xe8".
+        string path = _files.PathOf("latin1.csv");
+        File.WriteAllBytes(path, [.. "src,dst\nn1,n2\nn4,n5"u8, 0xE9, (byte)'\n']);
+        var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
+        Assert.Equal($"{path}:3:2: not valid UTF-8: byte 0xE9 at byte 3 of the field (save the file as UTF-8)", error.Message);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(150_001)]
+    [InlineData(299_999)]
+    public void InvalidUtf8FarIntoALargeFileNamesItsLine(int badLine)
+    {
+        // Bytes are checked a buffer at a time: a bad byte megabytes ahead must still fail on its own line, and
+        // every record before it must be read.
+        var bytes = new List<byte>("src,dst\n"u8.ToArray());
+        for (int line = 2; line <= 300_000; line++)
+        {
+            bytes.AddRange(System.Text.Encoding.UTF8.GetBytes($"{line},n{line}"));
+            if (line == badLine) bytes.Add(0xC3); // a lead byte with no continuation
+            bytes.Add((byte)'\n');
+        }
+        string path = _files.PathOf("big.csv");
+        File.WriteAllBytes(path, bytes.ToArray());
+        int read = 0;
+        var error = Assert.Throws<DataFormatException>(() =>
+        {
+            using var csv = CsvReader.Open(path);
+            while (csv.ReadRecord()) read++;
+        });
+        Assert.Equal($"{path}:{badLine}:2: not valid UTF-8: byte 0xC3 at byte {badLine.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 2} of the field (save the file as UTF-8)", error.Message);
+        Assert.Equal(badLine - 1, read);
+    }
+
+    [Fact]
+    public void InvalidUtf8InsideAQuotedFieldNamesThatField()
+    {
+        string path = _files.PathOf("latin1.csv");
+        File.WriteAllBytes(path, [.. "a,b,c\n1,\"x,"u8, 0xFF, (byte)'"', (byte)',', (byte)'3', (byte)'\n']);
+        var error = Assert.Throws<DataFormatException>(() => ReadAll(path));
+        Assert.Equal($"{path}:2:2: not valid UTF-8: byte 0xFF at byte 3 of the field (save the file as UTF-8)", error.Message);
+    }
+
+    [Fact]
+    public void ARepeatedColumnNameIsAnErrorNamingBothColumns()
+    {
+        string path = _files.Write("dup.csv", "src,dst, src\n1,2,3\n");
+        using var csv = CsvReader.Open(path);
+        var error = Assert.Throws<DataFormatException>(() => CsvHeader.Read(csv));
+        Assert.Equal($"{path}:1:3: column name 'src' is given twice (columns 1 and 3)", error.Message);
+    }
 }

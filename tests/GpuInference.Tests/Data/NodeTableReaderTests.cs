@@ -54,6 +54,25 @@ public sealed class NodeTableReaderTests : IDisposable
         Assert.Equal("007", table.Ids.GetId(1));
     }
 
+    [Fact]
+    public void IdsAreTrimmedLikeEveryOtherField()
+    {
+        string path = _files.Write("nodes.csv", Header + " 10 ,1,1,1,voted,1\n ann,0,0,1, voted ,0\n");
+        var table = NodeTableReader.Read(path);
+        Assert.Equal("10", table.Ids!.GetId(0));
+        Assert.Equal("ann", table.Ids.GetId(1));
+        Assert.True(table.Ids.TryGetNode("ann", out int ann));
+        Assert.Equal(1, ann);
+    }
+
+    [Fact]
+    public void OtherVote2010LevelsAreAcceptedWhenAllowed()
+    {
+        string path = _files.Write("nodes.csv", Header + "1,1,1,1,yes,1\n2,0,0,1,no,0\n");
+        var table = NodeTableReader.Read(path, new NodeTableOptions { Vote2010Levels = null });
+        Assert.Equal(["yes", "no"], table.Vote2010Levels);
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "id,banner,feed,vote2010\n1,1,1,voted\n", "1:1: missing column 'voted' (header has: id, banner, feed, vote2010)" },
@@ -67,6 +86,14 @@ public sealed class NodeTableReaderTests : IDisposable
         { Header + "1,1,1,1,voted,1,9\n", "2:7: expected 6 fields, found 7" },
         { "", "1:1: empty file (no header row)" },
         { Header + "1,NaN,1,1,voted,1\n", "2:2: voted is not a number: 'NaN'" },
+        { Header + "1,1e80,1,1,voted,1\n", "2:2: voted '1e80' is larger in magnitude than 1e12 (a unit or parsing mistake?)" },
+        { Header + "1,1,1,1,voted,1\n2,0,1,1,,1\n", "3:5: vote2010 is blank" },
+        { Header + "1,1,1,1,voted,1\n2,0,1,1,  ,1\n", "3:5: vote2010 is blank" },
+        { Header + "1,1,1,1,voted,1\n2,0,1,1,votd,1\n", "3:5: vote2010 'votd' is not one of the levels voted, abstained, unknown" },
+        { Header + "1,1,1,1,voted,1\n 1 ,0,1,1,voted,1\n", "3:1: duplicate node id '1' (first on line 2)" },
+        { Header + "a,1,1,1,voted,1\n a,0,1,1,voted,1\n", "3:1: duplicate node id 'a' (first on line 2)" },
+        { Header + "  ,1,1,1,voted,1\n", "2:1: id is empty" },
+        { "id,voted,banner,feed,vote2010,voted\n1,1,1,1,voted,0\n", "1:6: column name 'voted' is given twice (columns 2 and 6)" },
     };
 
     [Theory]

@@ -29,6 +29,31 @@ public sealed class EdgeListReaderTests : IDisposable
     }
 
     [Fact]
+    public void IdsAreTrimmedAsInTheNodesFile()
+    {
+        var ids = Ids("ann", " bob ", "7");
+        string path = _files.Write("edges.csv", "src,dst\n ann , bob\nbob,  7\n");
+        var graph = EdgeListReader.Read(path, ids);
+        Assert.Equal([0L, 1, 2, 2], graph.RowOffsets);
+        Assert.Equal([1, 2], graph.Columns);
+    }
+
+    [Fact]
+    public void InvalidUtf8IdsAreAnErrorNotAnotherPersonsId()
+    {
+        // n5\xe9 and n5\xe8 were both read as "n5\uFFFD": the edge landed on whoever held that id.
+        string nodes = _files.PathOf("nodes.csv");
+        File.WriteAllBytes(nodes, [.. "id,voted,banner,feed,vote2010\nn1,1,1,1,voted\nn5"u8, 0xE9, .. ",1,1,1,voted\n"u8]);
+        string edges = _files.PathOf("edges.csv");
+        File.WriteAllBytes(edges, [.. "src,dst\nn1,n5"u8, 0xE8, (byte)'\n']);
+        var error = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(nodes));
+        Assert.Equal($"{nodes}:3:1: not valid UTF-8: byte 0xE9 at byte 3 of the field (save the file as UTF-8)", error.Message);
+        var ids = Ids("n1", "n5\uFFFD");
+        error = Assert.Throws<DataFormatException>(() => EdgeListReader.Read(edges, ids));
+        Assert.Equal($"{edges}:2:2: not valid UTF-8: byte 0xE8 at byte 3 of the field (save the file as UTF-8)", error.Message);
+    }
+
+    [Fact]
     public void StringIdsWeightsAndRenamedColumns()
     {
         var ids = Ids("ann", "bob", "\"c,d\"");
@@ -46,6 +71,8 @@ public sealed class EdgeListReaderTests : IDisposable
     [InlineData("src,to\n1,2\n", "1:1: missing column 'dst' (header has: src, to)")]
     [InlineData("src,dst,weight\n1,2,heavy\n", "2:3: weight is not a number: 'heavy'")]
     [InlineData("", "1:1: empty file (no header row)")]
+    [InlineData("src,dst,weight\n1,2,-0.5\n", "2:3: weight is negative: '-0.5'")]
+    [InlineData("src,dst,src\n1,2,3\n", "1:3: column name 'src' is given twice (columns 1 and 3)")]
     public void BadEdgesGiveFileLineAndField(string content, string expected)
     {
         var ids = Ids("1", "2");

@@ -77,6 +77,29 @@ public class JsonReportWriterTests
     }
 
     [Fact]
+    public void ANotEstimableEffectIsKeptWithItsReason()
+    {
+        AnalysisReport report = SampleReports.Paper(withLate: false) with
+        {
+            Direct = [.. SampleReports.Paper(withLate: false).Direct, EffectEstimate.NotEstimable(DirectEffectNames.Late, 48, "no assigned unit received the treatment")],
+        };
+        JsonElement late = Parse(report).GetProperty("direct").GetProperty("late");
+        Assert.False(late.GetProperty("estimable").GetBoolean());
+        Assert.Equal("no assigned unit received the treatment", late.GetProperty("not_estimable_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, late.GetProperty("estimate").ValueKind);
+        Assert.Equal(48, late.GetProperty("n").GetInt64());
+        Assert.False(Parse(SampleReports.Paper()).GetProperty("direct").GetProperty("both_vs_neither").TryGetProperty("estimable", out _));
+    }
+
+    [Fact]
+    public void NotesAreWrittenInOrder()
+    {
+        JsonElement notes = Parse(SampleReports.Paper() with { Notes = ["first", "second"] }).GetProperty("notes");
+        Assert.Equal(["first", "second"], notes.EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(0, Parse(SampleReports.Paper()).GetProperty("notes").GetArrayLength());
+    }
+
+    [Fact]
     public void LateIsLeftOutWhenNotAvailable()
     {
         JsonElement direct = Parse(SampleReports.Paper(withLate: false)).GetProperty("direct");

@@ -40,6 +40,22 @@ public class MarkdownReportWriterTests
     }
 
     [Fact]
+    public void ANotEstimableEffectSaysWhyAndTheNotesHaveTheirSection()
+    {
+        AnalysisReport report = SampleReports.Paper(withLate: false) with
+        {
+            Direct = [.. SampleReports.Paper(withLate: false).Direct, EffectEstimate.NotEstimable(DirectEffectNames.Late, 48, "no assigned unit received the treatment")],
+            Notes = ["3 units have no close friend.", "A weight | column."],
+        };
+        string markdown = MarkdownReportWriter.ToMarkdown(report);
+        Assert.Contains("| Local average treatment effect (logged in) | not estimable | | | 48 |\n", markdown);
+        Assert.Contains("- **Local average treatment effect (logged in).** Not estimable: no assigned unit received the treatment.\n", markdown);
+        Assert.Contains("## Notes\n\n- 3 units have no close friend.\n- A weight | column.\n\n## Run", markdown);
+        Assert.Contains("## Spillover to close friends", markdown);
+        Assert.DoesNotContain("## Notes", Markdown);
+    }
+
+    [Fact]
     public void DirectoryWriterWritesEveryFile()
     {
         string directory = Path.Combine(Path.GetTempPath(), "gpuinference-report-" + Guid.NewGuid().ToString("N"));
