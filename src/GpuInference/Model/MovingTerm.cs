@@ -1,5 +1,6 @@
 using GpuInference.Graph;
 using GpuInference.Model.Exposures;
+using GpuInference.Model.Formula;
 
 namespace GpuInference.Model;
 
@@ -14,7 +15,7 @@ public abstract record MovingTerm(string Name)
 }
 
 /// <summary>A permuted column used as a term: the unit's own drawn value (<see cref="ValueByCode"/>[code]).</summary>
-public sealed record OwnValueTerm(string Name, double[] ValueByCode) : MovingTerm(Name)
+public sealed record OwnTreatmentTerm(string Name, double[] ValueByCode) : MovingTerm(Name)
 {
     public override void Evaluate(CsrGraph graph, ReadOnlySpan<int> unitNodes, ReadOnlySpan<int> drawn, Span<double> values)
     {
@@ -23,14 +24,14 @@ public sealed record OwnValueTerm(string Name, double[] ValueByCode) : MovingTer
 }
 
 /// <summary>An exposure function of the friends' drawn treatment: <see cref="TreatedByCode"/>[code] says who counts as treated.</summary>
-public sealed record ExposureTerm(string Name, ExposureKind Kind, int K, bool[] TreatedByCode) : MovingTerm(Name)
+public sealed record FriendExposureTerm(string Name, ExposureKind Kind, int K, bool[] TreatedByCode) : MovingTerm(Name)
 {
     public override void Evaluate(CsrGraph graph, ReadOnlySpan<int> unitNodes, ReadOnlySpan<int> drawn, Span<double> values) =>
         ExposureCalculator.Compute(Kind, K, graph, unitNodes, drawn, TreatedByCode, values);
 }
 
 /// <summary><c>a:b</c> where at least one factor moves: the product of the moving factors and of the fixed factor (per unit), if any.</summary>
-public sealed record ProductTerm(string Name, MovingTerm[] Factors, double[]? FixedFactor) : MovingTerm(Name)
+public sealed record MovingProductTerm(string Name, MovingTerm[] Factors, double[]? FixedFactor) : MovingTerm(Name)
 {
     public override void Evaluate(CsrGraph graph, ReadOnlySpan<int> unitNodes, ReadOnlySpan<int> drawn, Span<double> values)
     {

@@ -20,6 +20,6 @@ public static class ReportFiles
 
     /// <summary>True for a name that one of the files above can have.</summary>
     public static bool IsReportFile(string name) =>
-        name is Json or Markdown or NullCsv
+        name is Json or Markdown or Html or NullCsv
         || name.StartsWith("null_", StringComparison.Ordinal) && name.EndsWith(".svg", StringComparison.Ordinal);
 }

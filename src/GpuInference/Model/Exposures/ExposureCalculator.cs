@@ -1,5 +1,7 @@
 using GpuInference.Graph;
 
+using GpuInference.Model.Formula;
+
 namespace GpuInference.Model.Exposures;
 
 /// <summary>
