@@ -132,7 +132,7 @@ public static class DirectEffects
         if (string.IsNullOrEmpty(nodes.Source)) return "";
         try
         {
-            return $"{nodes.Source}:{NodeTableReader.LineOfDataRecord(nodes.Source, node)}: ";
+            return $"{nodes.Source}:{NodeIdCollector.LineOfDataRecord(nodes.Source, node)}: ";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFormatException)
         {

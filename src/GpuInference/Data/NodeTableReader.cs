@@ -24,8 +24,7 @@ public static class NodeTableReader
         int voteAt = CsvHeader.Require(csv, header, options.Vote2010Column);
         int loggedAt = CsvHeader.Optional(header, options.LoggedInColumn);
 
-        var integerIds = new GrowableArray<long>(1 << 16);
-        List<string>? stringIds = null;
+        var ids = new NodeIdCollector(path, options.IdColumn, idAt);
         var outcome = new GrowableArray<double>(1 << 16);
         var cells = new GrowableArray<TreatmentCell>(1 << 16);
         var vote = new GrowableArray<byte>(1 << 16);
@@ -37,23 +36,7 @@ public static class NodeTableReader
         {
             csv.RequireFieldCount(header.Length);
             // Spaces around an id are trimmed like those around every other field, here and in the edges file.
-            var idText = csv[idAt].Trim((byte)' ');
-            if (idText.IsEmpty) throw csv.Error(idAt, $"{options.IdColumn} is empty");
-            if (stringIds is null && Utf8Fields.TryParseCanonicalInteger(idText, out long id))
-            {
-                integerIds.Add(id);
-            }
-            else
-            {
-                // The first non-integer id switches every id to text; canonical integers print back unchanged.
-                if (stringIds is null)
-                {
-                    stringIds = new List<string>(checked((int)integerIds.Count * 2 + 16));
-                    foreach (long earlier in integerIds.Span) stringIds.Add(earlier.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    integerIds = default;
-                }
-                stringIds.Add(System.Text.Encoding.UTF8.GetString(idText));
-            }
+            ids.Add(csv);
 
             var y = csv[outcomeAt];
             if (y.Trim((byte)' ').IsEmpty) outcome.Add(double.NaN);
@@ -74,7 +57,7 @@ public static class NodeTableReader
             if (loggedAt >= 0) logged.Add(ReadBit(csv, loggedAt, options.LoggedInColumn));
         }
 
-        var index = BuildIndex(path, idAt, integerIds, stringIds);
+        var index = ids.Build();
         return new NodeTable
         {
             Count = index.Count,
@@ -104,37 +87,4 @@ public static class NodeTableReader
         Utf8Fields.TryParseBit(csv[at], out byte bit)
             ? bit
             : throw csv.Error(at, $"{column} must be 0 or 1, found {DataFormatException.Quote(csv[at])}");
-
-    private static NodeIdIndex BuildIndex(string path, int idAt, GrowableArray<long> integerIds, List<string>? stringIds)
-    {
-        NodeIdIndex index;
-        int first, second;
-        bool unique;
-        string repeated;
-        if (stringIds is null)
-        {
-            var ids = integerIds.ToTrimmedArray();
-            unique = NodeIdIndex.TryFromIntegers(ids, out index, out first, out second);
-            repeated = unique ? "" : ids[second].ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            var ids = stringIds.ToArray();
-            unique = NodeIdIndex.TryFromStrings(ids, out index, out first, out second);
-            repeated = unique ? "" : ids[second];
-        }
-        if (unique) return index;
-        // Repeats are found after reading, when record lines are gone; read again to name both lines (errors are rare).
-        long firstLine = LineOfDataRecord(path, first);
-        long secondLine = LineOfDataRecord(path, second);
-        throw new DataFormatException(path, secondLine, idAt + 1, $"duplicate node id '{repeated}' (first on line {firstLine})");
-    }
-
-    /// <summary>The line on which data record <paramref name="record"/> (0-based, after the header) starts.</summary>
-    internal static long LineOfDataRecord(string path, int record)
-    {
-        using var csv = CsvReader.Open(path);
-        for (int i = 0; i <= record + 1; i++) csv.ReadRecord();
-        return csv.Line;
-    }
 }

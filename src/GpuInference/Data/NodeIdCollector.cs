@@ -1,0 +1,66 @@
+namespace GpuInference.Data;
+
+/// <summary>
+/// Collects the id column of a nodes file, row by row, and turns it into a <see cref="NodeIdIndex"/>: integer ids
+/// while every id is a canonical integer, text from the first one that is not. A repeated id is an error naming both
+/// lines. Shared by every reader of a nodes file.
+/// </summary>
+internal sealed class NodeIdCollector(string path, string column, int columnIndex)
+{
+    private GrowableArray<long> _integers = new(1 << 16);
+    private List<string>? _strings;
+
+    /// <summary>Adds the id in field <c>columnIndex</c> of the current record; spaces around it are trimmed, a blank one is an error.</summary>
+    public void Add(CsvReader csv)
+    {
+        ReadOnlySpan<byte> text = csv[columnIndex].Trim((byte)' ');
+        if (text.IsEmpty) throw csv.Error(columnIndex, $"{column} is empty");
+        if (_strings is null && Utf8Fields.TryParseCanonicalInteger(text, out long id))
+        {
+            _integers.Add(id);
+            return;
+        }
+        // The first non-integer id switches every id to text; canonical integers print back unchanged.
+        if (_strings is null)
+        {
+            _strings = new List<string>(checked((int)_integers.Count * 2 + 16));
+            foreach (long earlier in _integers.Span) _strings.Add(earlier.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _integers = default;
+        }
+        _strings.Add(System.Text.Encoding.UTF8.GetString(text));
+    }
+
+    /// <summary>The index of every id added, or <see cref="DataFormatException"/> naming the lines of a repeated id.</summary>
+    public NodeIdIndex Build()
+    {
+        NodeIdIndex index;
+        int first, second;
+        bool unique;
+        string repeated;
+        if (_strings is null)
+        {
+            var ids = _integers.ToTrimmedArray();
+            unique = NodeIdIndex.TryFromIntegers(ids, out index, out first, out second);
+            repeated = unique ? "" : ids[second].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            var ids = _strings.ToArray();
+            unique = NodeIdIndex.TryFromStrings(ids, out index, out first, out second);
+            repeated = unique ? "" : ids[second];
+        }
+        if (unique) return index;
+        // Repeats are found after reading, when record lines are gone; read again to name both lines (errors are rare).
+        long firstLine = LineOfDataRecord(path, first);
+        long secondLine = LineOfDataRecord(path, second);
+        throw new DataFormatException(path, secondLine, columnIndex + 1, $"duplicate node id '{repeated}' (first on line {firstLine})");
+    }
+
+    /// <summary>The line on which data record <paramref name="record"/> (0-based, after the header) starts.</summary>
+    internal static long LineOfDataRecord(string path, int record)
+    {
+        using var csv = CsvReader.Open(path);
+        for (int i = 0; i <= record + 1; i++) csv.ReadRecord();
+        return csv.Line;
+    }
+}
