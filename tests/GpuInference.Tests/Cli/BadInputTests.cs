@@ -150,7 +150,7 @@ public class BadInputTests
             "--permutations", "10", "--backend", "cpu", "--out", outDir);
         Assert.True(run.Exit == 0, run.Error);
         Assert.Equal(["edges.csv", "nodes.csv", "report"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(["null.csv", "null_banner.svg", "null_feed.svg", "report.json", "report.md"],
+        Assert.Equal(["null.csv", "null_banner.svg", "null_feed.svg", "report.html", "report.json", "report.md"],
             Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.NotEqual("a lone report.md", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }

@@ -6,7 +6,7 @@ namespace GpuInference.Tests.Reporting;
 /// <summary>A report folder holds one whole set from one run, or nothing; never a mix, never half.</summary>
 public sealed class ReportPublicationTests : IDisposable
 {
-    private static readonly string[] SetNames = [ReportFiles.Json, ReportFiles.Markdown, ReportFiles.NullCsv, "null_banner.svg", "null_feed.svg"];
+    private static readonly string[] SetNames = [ReportFiles.Json, ReportFiles.Markdown, ReportFiles.Html, ReportFiles.NullCsv, "null_banner.svg", "null_feed.svg"];
 
     private readonly TestFiles _files = new();
 
