@@ -64,6 +64,30 @@ public sealed class DesignEnumerationTests
         Assert.Equal(Math.Log(allowed), design.LogAssignmentCount(), 1e-9);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EnumeratesExactlyTheAllowedAssignmentsWithTheirProbabilities(string name, int shuffleLimit)
+    {
+        DesignCase designCase = DesignCase.Named(name);
+        Dictionary<string, double> allowed = designCase.Allowed();
+        var listed = designCase.Declare(shuffleLimit).EnumerateAssignments().ToList();
+        Assert.Equal(allowed.Count, listed.Count);
+        foreach (var (codes, probability) in listed)
+        {
+            Assert.True(allowed.TryGetValue(DesignCase.Key(codes), out double expected), $"{DesignCase.Key(codes)} is not allowed");
+            Assert.Equal(expected, probability, 1e-12);
+        }
+        Assert.Equal(allowed.Count, listed.Select(a => DesignCase.Key(a.Codes)).Distinct().Count());
+    }
+
+    [Fact]
+    public void EnumerationRefusesLargeDesigns()
+    {
+        var design = AssignmentDesigns.Declare(Enumerable.Range(0, 40).Select(u => u % 2).ToArray());
+        Assert.Equal("the design allows 137846528820 assignments, more than the limit of 100000 for enumeration.",
+            Assert.Throws<InvalidOperationException>(() => design.EnumerateAssignments()).Message);
+    }
+
     [Fact]
     public void KnownCountsMatchTheirFormulas()
     {

@@ -45,12 +45,13 @@ internal sealed class ItemDraws
     private void Permute(ulong seed, ulong permutation, Span<int> sources)
     {
         int[] order = _blocks.Order;
+        Span<int> positions = stackalloc int[ShuffleLimit];
         for (int block = 0; block < _blocks.Count; block++)
         {
             int start = _blocks.Starts[block], size = _blocks.SizeOf(block);
             if (size == 1) sources[order[start]] = order[start];
             else if (_blocks.Count == 1) Map(new PermutationBijection(seed, permutation, (ulong)size), order.AsSpan(start, size), sources);
-            else if (size <= _shuffleLimit) Shuffle(new CounterStream(seed, permutation, (uint)block, StreamPurpose.Shuffle), order.AsSpan(start, size), sources);
+            else if (size <= _shuffleLimit) Shuffle(new CounterStream(seed, permutation, (uint)block, StreamPurpose.Shuffle), order.AsSpan(start, size), sources, positions);
             else Map(new PermutationBijection(BlockKey(seed, block), permutation, (ulong)size), order.AsSpan(start, size), sources);
         }
     }
@@ -75,10 +76,9 @@ internal sealed class ItemDraws
     }
 
     /// <summary>Fisher–Yates from the last position down, each swap partner exactly uniform.</summary>
-    private static void Shuffle(CounterStream stream, ReadOnlySpan<int> members, Span<int> sources)
+    private static void Shuffle(CounterStream stream, ReadOnlySpan<int> members, Span<int> sources, Span<int> scratch)
     {
-        Span<int> positions = stackalloc int[ShuffleLimit];
-        positions = positions[..members.Length];
+        Span<int> positions = scratch[..members.Length];
         for (int j = 0; j < positions.Length; j++) positions[j] = j;
         for (int j = positions.Length - 1; j > 0; j--)
         {

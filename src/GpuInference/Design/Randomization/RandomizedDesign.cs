@@ -90,7 +90,7 @@ public sealed class RandomizedDesign : IAssignmentDesign
         if (HasBlocks) units += string.Format(c, "{0} {1:N0} blocks", HasClusters ? " and" : " in", BlockCount);
         string kind = (HasBlocks, HasClusters) switch
         {
-            (false, false) => "complete",
+            (false, false) => IsBernoulli ? "independent" : "complete",
             (true, false) => "blocked",
             (false, true) => "clustered",
             _ => "clusters within blocks",
@@ -106,6 +106,34 @@ public sealed class RandomizedDesign : IAssignmentDesign
 
     /// <inheritdoc/>
     public double LogAssignmentCount() => AssignmentCount.Log(_items, _itemCodes, IsBernoulli);
+
+    /// <summary>
+    /// Every assignment the design allows, once each, with its probability (randomizr's exact permutation matrix):
+    /// for permutation designs all equally likely, for Bernoulli designs the product of the shares drawn. Refuses a
+    /// design with more than <paramref name="limit"/> assignments: sample those with <see cref="Draw(ulong, long, Span{int})"/>.
+    /// </summary>
+    public IEnumerable<(int[] Codes, double Probability)> EnumerateAssignments(long limit = 100_000)
+    {
+        System.Numerics.BigInteger count = CountAssignments();
+        if (count > limit)
+            throw new InvalidOperationException($"the design allows {count} assignments, more than the limit of {limit} for enumeration.");
+        return Expand(AssignmentEnumeration.Enumerate(_items, _itemCodes, IsBernoulli, (double)count));
+    }
+
+    private IEnumerable<(int[] Codes, double Probability)> Expand(IEnumerable<(int[] ItemCodes, double Probability)> assignments)
+    {
+        foreach (var (itemCodes, probability) in assignments)
+        {
+            if (_clusters is null)
+            {
+                yield return (itemCodes, probability);
+                continue;
+            }
+            var codes = new int[UnitCount];
+            for (int unit = 0; unit < codes.Length; unit++) codes[unit] = itemCodes[_clusters.IndexOf[unit]];
+            yield return (codes, probability);
+        }
+    }
 
     /// <inheritdoc/>
     public void Draw(ulong seed, long permutation, Span<int> drawn) => Draw(seed, permutation, drawn, _itemCodes);
