@@ -48,6 +48,24 @@ public sealed class DesignDeterminismTests
         Assert.NotEqual(expected[0], expected[1]);
     }
 
+    [Theory]
+    [MemberData(nameof(Designs))]
+    public void SourcesGiveTheDrawnCodes(string name)
+    {
+        var (_, codes, blocks, clusters, bernoulli) = DesignInvariantTests.Designs().Single(d => d.Name == name);
+        RandomizedDesign design = AssignmentDesigns.Declare(codes, blocks, clusters, bernoulli);
+        var drawn = new int[codes.Length];
+        var sources = new int[codes.Length];
+        for (int b = 0; b < 5; b++)
+        {
+            design.Draw(8, b, drawn);
+            design.DrawSources(8, b, sources);
+            Assert.Equal(drawn, sources.Select(source => codes[source]).ToArray());
+            if (!bernoulli && clusters is null) Assert.Equal(Enumerable.Range(0, codes.Length), sources.Order());
+            if (blocks is not null) Assert.All(Enumerable.Range(0, codes.Length), u => Assert.Equal(blocks[u], blocks[sources[u]]));
+        }
+    }
+
     [Fact]
     public void CompleteDesignIsTheEnginesPermutation()
     {

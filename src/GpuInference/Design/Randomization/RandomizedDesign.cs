@@ -145,6 +145,37 @@ public sealed class RandomizedDesign : IAssignmentDesign
         Draw(seed, permutation, drawn, _itemCodeBytes);
     }
 
+    /// <summary>
+    /// The draw as source units rather than codes: <paramref name="sources"/>[u] is the unit whose permuted values
+    /// unit u takes in permutation <paramref name="permutation"/> (for a clustered design, the first unit of the
+    /// cluster it takes them from). Applying it to each permuted column, <c>column[sources[u]]</c>, gives exactly
+    /// <see cref="Draw(ulong, long, Span{int})"/>'s codes, so columns can be moved one at a time or bit-sliced.
+    /// </summary>
+    public void DrawSources(ulong seed, long permutation, Span<int> sources)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permutation);
+        if (sources.Length != UnitCount)
+            throw new ArgumentException($"one source per unit is needed: a span of {sources.Length} for {UnitCount} units.", nameof(sources));
+        if (_clusters is null)
+        {
+            _draws.Sources(seed, (ulong)permutation, sources);
+            return;
+        }
+        int clusters = _itemCodes.Length;
+        int[] rented = ArrayPool<int>.Shared.Rent(clusters);
+        try
+        {
+            Span<int> clusterSources = rented.AsSpan(0, clusters);
+            _draws.Sources(seed, (ulong)permutation, clusterSources);
+            int[] clusterOf = _clusters.IndexOf, order = _clusters.Order, starts = _clusters.Starts;
+            for (int unit = 0; unit < sources.Length; unit++) sources[unit] = order[starts[clusterSources[clusterOf[unit]]]];
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
     private void Draw<T>(ulong seed, long permutation, Span<T> drawn, T[] itemCodes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permutation);
