@@ -18,7 +18,17 @@ internal static class ErrorReporting
         {
             return Fail(error, e.Message, ExitCodes.Usage);
         }
+        catch (GpuInference.Model.Formula.FormulaException e)
+        {
+            // The formula and a line of carets under the culprit follow the message, aligned, so they keep their line breaks.
+            error.WriteLine($"gpuinference: error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (DataFormatException e)
+        {
+            return Fail(error, e.Message, ExitCodes.BadInput);
+        }
+        catch (GpuInference.Model.ModelCompilationException e)
         {
             return Fail(error, e.Message, ExitCodes.BadInput);
         }

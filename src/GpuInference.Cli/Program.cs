@@ -15,6 +15,7 @@ internal static class Program
         {
             SimulateCommand.Create(output),
             AnalyzeCommand.Create(output),
+            TestCommand.Create(output),
             RegressCommand.Create(output),
             DemoCommand.Create(output),
             PackCommand.Create(output),

@@ -50,12 +50,24 @@ internal static class SimulateCommand
     {
         var options = new Options();
         var outDir = new Option<string>("--out") { Description = "Folder for nodes.csv and edges.csv.", Required = true };
-        var command = new Command("simulate", "Write a synthetic experiment shaped like the 2012 one: 2×2 design, ~5 close friends each, known effects.");
+        var kind = new Option<string>("--kind") { Description = "paper (the 2012 experiment's shape) or villages (a session-randomized village experiment for `test`).", DefaultValueFactory = _ => "paper" };
+        var command = new Command("simulate", "Write a synthetic experiment shaped like the 2012 one (2×2 design, ~5 close friends each, known effects), or a village experiment.");
         options.AddTo(command);
         command.Options.Add(outDir);
+        command.Options.Add(kind);
         command.SetAction(parsed =>
         {
             IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
+            if (parsed.GetValue(kind) is string k && k != "paper")
+            {
+                if (k != "villages") throw new UsageException($"--kind: '{k}' is not paper or villages.");
+                string folder = parsed.GetValue(outDir)!;
+                Directory.CreateDirectory(folder);
+                var (people, nominations) = GpuInference.Simulation.VillageExperimentSimulator.Write(
+                    Path.Combine(folder, "nodes.csv"), Path.Combine(folder, "edges.csv"), parsed.GetValue(options.N), parsed.GetValue(options.Seed));
+                console.MarkupLine(Markup.Escape($"{people:N0} people in villages, {nominations:N0} friend nominations: {Path.Combine(folder, "nodes.csv")}, {Path.Combine(folder, "edges.csv")}"));
+                return ExitCodes.Success;
+            }
             var (nodes, edges, summary) = Simulate(console, options.Simulation(parsed), parsed.GetValue(outDir)!);
             console.MarkupLine(Markup.Escape($"{summary.NodeCount:N0} people, {summary.EdgeCount:N0} close-friend ties (mean {summary.MeanDegree:F2}), turnout {summary.Turnout:P2}: {nodes}, {edges}"));
             return ExitCodes.Success;

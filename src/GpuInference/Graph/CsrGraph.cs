@@ -23,6 +23,9 @@ public sealed class CsrGraph
     /// <summary>Repeated (src, dst) pairs dropped on load.</summary>
     public long DuplicatesDropped { get; init; }
 
+    /// <summary>Edges dropped because an end was not in the nodes file (<see cref="EdgeListOptions.DropUnknownIds"/>).</summary>
+    public long UnknownDropped { get; init; }
+
     public long EdgeCount => Columns.LongLength;
 
     public int Degree(int node) => (int)(RowOffsets[node + 1] - RowOffsets[node]);

@@ -11,4 +11,10 @@ public sealed record EdgeListOptions
 
     /// <summary>Optional real weight; read and kept when present in the header.</summary>
     public string WeightColumn { get; init; } = "weight";
+
+    /// <summary>
+    /// Drop (and count) edges that name an id missing from the nodes file, as real nomination data does when friends
+    /// outside the sample are named; false (the default) makes such an edge a file:line:column error.
+    /// </summary>
+    public bool DropUnknownIds { get; init; }
 }

@@ -25,11 +25,18 @@ public static class EdgeListReader
         var targets = new GrowableArray<int>(guess);
         var weights = new GrowableArray<float>(weightAt >= 0 ? guess : 1);
 
+        long unknown = 0;
         while (csv.ReadRecord())
         {
             csv.RequireFieldCount(header.Length);
-            sources.Add(Resolve(csv, srcAt, ids));
-            targets.Add(Resolve(csv, dstAt, ids));
+            int source = Resolve(csv, srcAt, ids, options.DropUnknownIds), target = Resolve(csv, dstAt, ids, options.DropUnknownIds);
+            if (source < 0 || target < 0)
+            {
+                unknown++;
+                continue;
+            }
+            sources.Add(source);
+            targets.Add(target);
             if (weightAt >= 0)
             {
                 if (!Utf8Fields.TryParseFiniteSingle(csv[weightAt], out float w))
@@ -39,13 +46,19 @@ public static class EdgeListReader
                 weights.Add(w);
             }
         }
-        return CsrGraphBuilder.Build(ids.Count, sources.Span, targets.Span, weightAt >= 0 ? weights.Span : default);
+        CsrGraph graph = CsrGraphBuilder.Build(ids.Count, sources.Span, targets.Span, weightAt >= 0 ? weights.Span : default);
+        return unknown == 0 ? graph : new CsrGraph
+        {
+            NodeCount = graph.NodeCount, RowOffsets = graph.RowOffsets, Columns = graph.Columns, Weights = graph.Weights,
+            SelfLoopsDropped = graph.SelfLoopsDropped, DuplicatesDropped = graph.DuplicatesDropped, UnknownDropped = unknown,
+        };
     }
 
     // Spaces around an id are trimmed, as the nodes reader trims them, so " 5" here is node "5" there.
-    private static int Resolve(CsvReader csv, int at, NodeIdIndex ids) =>
-        ids.TryGetNode(csv[at].Trim((byte)' '), out int node)
-            ? node
+    // -1 for an unknown id when those are dropped.
+    private static int Resolve(CsvReader csv, int at, NodeIdIndex ids, bool dropUnknown) =>
+        ids.TryGetNode(csv[at].Trim((byte)' '), out int node) ? node
+            : dropUnknown ? -1
             : throw csv.Error(at, $"unknown node id {DataFormatException.Quote(csv[at].Trim((byte)' '))} (not in the nodes file)");
 
     /// <summary>

@@ -12,6 +12,9 @@ public sealed record ModelTerm(string Name, bool Moves, int Index);
 /// </summary>
 public sealed class CompiledModel
 {
+    /// <summary>The name of the intercept column (present when the formula keeps it and absorbs no fixed effect).</summary>
+    public const string InterceptName = "(Intercept)";
+
     public required string Formula { get; init; }
 
     public required string Response { get; init; }

@@ -36,7 +36,7 @@ public static class ModelCompiler
         var terms = new List<ModelTerm>();
         if (formula.Intercept && formula.FixedEffects.Count == 0)
         {
-            fixedNames.Add("(Intercept)");
+            fixedNames.Add(CompiledModel.InterceptName);
             fixedColumns.Add([.. unitNodes.Select(_ => 1.0)]);
         }
         foreach (Term term in formula.Terms)

@@ -45,9 +45,7 @@ public static class JsonReportWriter
         json.WriteNumber("edges", meta.Edges);
         json.WriteNumber("permutations", meta.Permutations);
         json.WriteNumber("nan_permutations", report.NaNPermutations);
-        // As a number when it fits in a double exactly, so that JSON readers that parse numbers as doubles keep it intact.
-        if (meta.Seed <= (1UL << 53)) json.WriteNumber("seed", meta.Seed);
-        else json.WriteString("seed", meta.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        JsonValues.Seed(json, meta.Seed);
         json.WriteString("backend", meta.Backend);
         json.WriteString("device", meta.Device);
         json.WriteNumber("threads", meta.Threads);
@@ -104,35 +102,11 @@ public static class JsonReportWriter
 
     private static void WriteSpillover(Utf8JsonWriter json, SpilloverStatistic statistic)
     {
-        NullDistribution nul = statistic.Null;
         json.WriteStartObject(statistic.Name);
         Number(json, "estimate", statistic.Estimate);
         Number(json, "se", statistic.StandardError);
-        WritePValue(json, "p_two_sided", nul.TwoSided);
-        WritePValue(json, "p_greater", nul.Greater);
-        WritePValue(json, "p_less", nul.Less);
-        Number(json, "null_q005", nul.Q005);
-        Number(json, "null_q025", nul.Q025);
-        Number(json, "null_q975", nul.Q975);
-        Number(json, "null_q995", nul.Q995);
-        Number(json, "null_mean", nul.Mean);
-        Number(json, "null_sd", nul.StandardDeviation);
-        json.WriteNumber("permutations_valid", nul.Permutations);
-        json.WriteNumber("nan_count", nul.NaNCount);
-        json.WriteString("quantile_definition", "R type 7 (linear interpolation between order statistics)");
+        JsonValues.NullSummary(json, statistic.Null);
         json.WriteEndObject();
-    }
-
-    // The p-value keeps its flat key (p_two_sided) for readers that want one number; the count and the Monte Carlo
-    // interval sit beside it under the same prefix.
-    private static void WritePValue(Utf8JsonWriter json, string key, PValue p)
-    {
-        Number(json, key, p.Value);
-        json.WriteNumber(key + "_count", p.Count);
-        json.WriteStartArray(key + "_ci");
-        Number(json, p.Interval.Low);
-        Number(json, p.Interval.High);
-        json.WriteEndArray();
     }
 
     private static void WriteTotals(Utf8JsonWriter json, Totals totals)
@@ -153,17 +127,7 @@ public static class JsonReportWriter
         json.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter json, string key, double value)
-    {
-        json.WritePropertyName(key);
-        Number(json, value);
-    }
+    private static void Number(Utf8JsonWriter json, string key, double value) => JsonValues.Number(json, key, value);
 
-    // Utf8JsonWriter formats doubles as the shortest round-trippable text (what "R" means on .NET Core 3.0 and later),
-    // and throws on NaN and infinities, which JSON cannot represent.
-    private static void Number(Utf8JsonWriter json, double value)
-    {
-        if (double.IsFinite(value)) json.WriteNumberValue(value);
-        else json.WriteNullValue();
-    }
+    private static void Number(Utf8JsonWriter json, double value) => JsonValues.Number(json, value);
 }

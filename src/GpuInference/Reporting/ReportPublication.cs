@@ -89,10 +89,17 @@ public sealed class ReportPublication : IDisposable
     }
 
     /// <summary>Writes the report into the staging folder, flushes it to disk and swaps it in. Returns the paths as published.</summary>
-    public IReadOnlyList<string> Publish(AnalysisReport report)
+    public IReadOnlyList<string> Publish(AnalysisReport report) => Publish(staging => ReportDirectory.Write(report, staging));
+
+    /// <summary>
+    /// Lets <paramref name="write"/> fill the staging folder (it returns the paths it wrote), flushes them to disk and
+    /// swaps the folder in. Returns the paths as published.
+    /// </summary>
+    public IReadOnlyList<string> Publish(Func<string, IReadOnlyList<string>> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         ObjectDisposedException.ThrowIf(_published, this);
-        IReadOnlyList<string> written = ReportDirectory.Write(report, StagingFolder);
+        IReadOnlyList<string> written = write(StagingFolder);
         // Durable before visible: after a crash the folder holds the old set or the new one, not empty files.
         foreach (string file in written)
         {

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using GpuInference.Data;
+using GpuInference.Design.Randomization;
+using GpuInference.Estimation;
+using GpuInference.Graph;
+using GpuInference.Inference;
+using GpuInference.Inference.Models;
+using GpuInference.Model;
+using GpuInference.Model.Formula;
+
+namespace GpuInference.Analysis.Testing;
+
+/// <summary>
+/// The general randomization test of a network experiment, end to end: read the nodes and edges, bind the formula,
+/// declare the design, fit the observed model with model-based standard errors, and build the randomization null of
+/// every tested statistic by re-running the fit under re-drawn assignments.
+/// </summary>
+public static class NetworkTest
+{
+    /// <summary>
+    /// Checks what can be checked before reading any data: the formula's syntax and the options. Throws
+    /// <see cref="FormulaException"/> or <see cref="ArgumentException"/>.
+    /// </summary>
+    public static ModelFormula Check(NetworkTestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ModelFormula formula = ModelFormula.Parse(options.Formula);
+        if (options.Permutations is < 1 or > NetworkTestOptions.MaxPermutations)
+            throw new ArgumentException($"--permutations must be between 1 and {NetworkTestOptions.MaxPermutations:N0}");
+        if (options.Permute.Count == 0) throw new ArgumentException("--permute names no column");
+        if (options.Design == DesignKind.File && options.DesignFile is null) throw new ArgumentException("--design file:PATH names no file");
+        if (options.Design == DesignKind.File && (options.Within is not null || options.Clusters is not null))
+            throw new ArgumentException("--design file:PATH gives the assignments themselves: --within and --clusters do not apply");
+        if (options.Se.StartsWith("CR", StringComparison.Ordinal) && options.SeClusters is null) throw new ArgumentException($"--se {options.Se} needs a cluster column: --se {options.Se}:COLUMN");
+        return formula;
+    }
+
+    public static NetworkTestReport Run(NetworkTestOptions options, IAnalysisProgress? progress = null)
+    {
+        ModelFormula formula = Check(options);
+        var timings = new List<(string, double)>();
+        var clock = Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            timings.Add((name, clock.Elapsed.TotalSeconds));
+            clock.Restart();
+        }
+
+        string[] header = ReadHeader(options.NodesPath);
+        formula.Validate(header, BuiltInColumns.All);
+        var request = new ModelRequest
+        {
+            Formula = formula,
+            Permuted = options.Permute,
+            Where = options.Where,
+            Tested = options.Tested,
+            Extra = [.. new[] { options.Within, options.Clusters, options.SeClusters }.OfType<string>()],
+        };
+        foreach (string column in request.ColumnsToRead().Where(c => !header.Contains(c)))
+            throw new DataFormatException(options.NodesPath, 1, 1, $"missing column '{column}' (header has: {string.Join(", ", header)})");
+
+        progress?.Begin($"loading {options.NodesPath}", 0);
+        ColumnTable table = ColumnTableReader.Read(options.NodesPath, options.IdColumn, request.ColumnsToRead());
+        progress?.End();
+        progress?.Begin($"loading {options.EdgesPath}", 0);
+        CsrGraph graph = EdgeListReader.Read(options.EdgesPath, table.Ids,
+            new EdgeListOptions { SourceColumn = options.SourceColumn, TargetColumn = options.TargetColumn, DropUnknownIds = options.DropUnknownEdges });
+        progress?.End();
+        Phase("load");
+
+        CompiledModel model = ModelCompiler.Compile(request, table, graph);
+        IAssignmentDesign design = DesignBuilder.Build(options, table, model);
+        int permutations = design.PermutationLimit is long limit ? (int)Math.Min(limit, options.Permutations) : options.Permutations;
+        Phase("model");
+
+        CovarianceType observedType = Enum.TryParse(options.Se, out CovarianceType parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ArgumentException($"--se {options.Se}: choose Classical, HC0, HC1, HC2 or HC3");
+        OlsResult fit = ObservedFit.Fit(model, observedType);
+        Phase("observed fit");
+
+        PermutationCovariance inside = InsideCovariance(options, table, model);
+        progress?.Begin($"{permutations:N0} permutations", permutations);
+        RandomizationResult result = RandomizationTest.Run(
+            model, (b, drawn) => design.Draw(options.Seed, b, drawn), options.Seed, permutations, options.Statistic, inside, options.Threads,
+            new SynchronousProgress<int>(done => progress?.Advance(done)));
+        progress?.End();
+        Phase("permutations");
+
+        return Assemble(options, model, graph, design, fit, result, inside, permutations, timings);
+    }
+
+    private static NetworkTestReport Assemble(
+        NetworkTestOptions options, CompiledModel model, CsrGraph graph, IAssignmentDesign design, OlsResult fit, RandomizationResult result,
+        PermutationCovariance inside, int permutations, List<(string, double)> timings)
+    {
+        var byName = result.Statistics.ToDictionary(s => s.Name, s => s.Null);
+        var coefficients = fit.Names.Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
+        var notes = new List<string>(model.Notes);
+        if (graph.UnknownDropped > 0) notes.Add($"{graph.UnknownDropped:N0} edge{(graph.UnknownDropped == 1 ? "" : "s")} named an id not in the nodes file and {(graph.UnknownDropped == 1 ? "was" : "were")} dropped (--unknown-edges drop)");
+        if (graph.SelfLoopsDropped + graph.DuplicatesDropped > 0) notes.Add($"{graph.SelfLoopsDropped:N0} self-loops and {graph.DuplicatesDropped:N0} repeated edges dropped");
+        if (options.Statistic == TestStatistic.Studentized || result.Statistics.Any(s => s.Name == "wald"))
+            notes.Add($"the studentized and Wald statistics use {inside.Label} standard errors inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
+        notes.Add("p_two_sided = (1 + #{|null| >= |observed|}) / (1 + B); p_greater and p_less count null >= observed and null <= observed");
+        return new NetworkTestReport
+        {
+            Formula = model.Formula,
+            Permuted = options.Permute,
+            Design = design.Describe(),
+            Statistic = options.Statistic == TestStatistic.Studentized ? "t" : "coef",
+            Covariance = options.SeClusters is null ? options.Se : $"{options.Se}:{options.SeClusters}",
+            PermutationCovariance = inside.Label,
+            Units = model.UnitCount,
+            RowsDropped = model.RowsDropped,
+            Edges = graph.EdgeCount,
+            Permutations = permutations,
+            Seed = options.Seed,
+            Backend = "cpu (general engine on the host)",
+            FixedEffects = model.FixedEffectName,
+            ResidualDegreesOfFreedom = fit.ResidualDegreesOfFreedom,
+            Coefficients = coefficients,
+            Wald = byName.GetValueOrDefault("wald"),
+            Nulls = [.. result.Statistics.Select(s => (s.Name, s.Null))],
+            Notes = notes,
+            Timings = timings,
+        };
+    }
+
+    /// <summary>The covariance inside permutations: the observed type where it can be recomputed per permutation, CR1 for CR2.</summary>
+    private static PermutationCovariance InsideCovariance(NetworkTestOptions options, ColumnTable table, CompiledModel model)
+    {
+        if (options.SeClusters is null) return PermutationCovariance.Heteroskedastic(options.Se);
+        int[] all = DesignBuilder.Ids(table, options.SeClusters, "--se");
+        var dense = new Dictionary<int, int>();
+        int[] clusters = [.. model.UnitNodes.Select(node => dense.TryGetValue(all[node], out int id) ? id : dense[all[node]] = dense.Count)];
+        string type = options.Se == "CR0" ? "CR0" : "CR1";
+        return new PermutationCovariance(type, clusters, dense.Count, options.SeClusters);
+    }
+
+    private static string[] ReadHeader(string path)
+    {
+        using CsvReader csv = CsvReader.Open(path);
+        return CsvHeader.Read(csv);
+    }
+}
