@@ -30,6 +30,30 @@ public static class ModelCompiler
         int[] unitNodes = [.. Enumerable.Range(0, table.Rows).Where(r => unit[r])];
         if (unitNodes.Length == 0) throw new ModelCompilationException("no analysis units: every row misses a model variable or fails --where");
 
+        int[]? group = null;
+        int groups = 0;
+        string? feName = null;
+        if (formula.FixedEffects.Count == 1)
+        {
+            FixedEffect fe = formula.FixedEffects[0];
+            feName = fe.Text;
+            string[][] columns = [.. fe.Columns.Select(c => context.TextOf(c))];
+            group = CombinedGroups(columns, unitNodes, out groups);
+            // A unit alone in its group is fitted exactly by its own effect and tells nothing about the other terms;
+            // like fixest and pyfixest, leave it out (and say so) rather than carry a leverage of 1 into the SEs.
+            var size = new int[groups];
+            foreach (int g in group) size[g]++;
+            int singletons = size.Count(n => n == 1);
+            if (singletons > 0)
+            {
+                int[] kept = group;
+                unitNodes = [.. unitNodes.Where((_, i) => size[kept[i]] > 1)];
+                if (unitNodes.Length == 0) throw new ModelCompilationException($"every group of {fe.Text} has one unit: nothing is left to fit");
+                group = CombinedGroups(columns, unitNodes, out groups);
+                notes.Add($"{singletons:N0} unit{(singletons == 1 ? " was" : "s were")} alone in {(singletons == 1 ? "its" : "their")} {fe.Text} group and left out (singleton fixed effects, as fixest drops them)");
+            }
+        }
+
         var moving = new List<MovingTerm>();
         var fixedNames = new List<string>();
         var fixedColumns = new List<double[]>();
@@ -62,15 +86,6 @@ public static class ModelCompiler
             : [.. request.Tested.Select(name => moving.FindIndex(m => m.Name == name) is int i and >= 0 ? i
                 : throw new ModelCompilationException($"--test: '{name}' is not a term that moves with the permuted columns (choose from {string.Join(", ", moving.Select(m => m.Name))})"))];
 
-        int[]? group = null;
-        int groups = 0;
-        string? feName = null;
-        if (formula.FixedEffects.Count == 1)
-        {
-            FixedEffect fe = formula.FixedEffects[0];
-            feName = fe.Text;
-            group = CombinedGroups(fe.Columns.Select(c => context.TextOf(c)).ToArray(), unitNodes, out groups);
-        }
 
         int isolated = unitNodes.Count(n => graph.Degree(n) == 0);
         if (isolated > 0 && moving.Any(m => m is FriendExposureTerm or MovingProductTerm))
