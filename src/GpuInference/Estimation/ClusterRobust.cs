@@ -28,8 +28,11 @@ internal static class ClusterRobust
     /// <summary>estimatr's cut for the eigenvalues of I − H_gg below which A_g treats them as zero.</summary>
     public const double EigenvalueFloor = 1e-12;
 
-    /// <summary>The meat (k×k, symmetric, in R's basis) and each coefficient's t degrees of freedom.</summary>
-    public static (double[] Meat, double[] DegreesOfFreedom) Compute(
+    /// <summary>
+    /// The meat (k×k, symmetric, in R's basis), each coefficient's t degrees of freedom, and for CR1 the K of its
+    /// small-sample factor.
+    /// </summary>
+    public static (double[] Meat, double[] DegreesOfFreedom, int? ParameterCount) Compute(
         double[][] within, double[] residuals, double[] r, double[] rInverse, CovarianceType type, Clusters clusters,
         FixedEffects? fixedEffects, SmallSampleCorrection smallSample)
     {
@@ -53,14 +56,15 @@ internal static class ClusterRobust
         }
 
         double factor = 1;
+        int? parameters = null;
         if (type == CovarianceType.CR1)
         {
             int groups = fixedEffects?.GroupCount ?? 0;
             bool nested = fixedEffects is not null && clusters.Nest(fixedEffects);
-            int parameters = smallSample.ParameterCount(k, groups, nested);
+            parameters = smallSample.ParameterCount(k, groups, nested);
             if (smallSample.Adj && n <= parameters)
                 throw new DegenerateDesignException(clusters.Name, $"{n} observations leave no degrees of freedom for {parameters} parameters");
-            factor = smallSample.Factor(n, parameters, g);
+            factor = smallSample.Factor(n, parameters.Value, g);
         }
         for (int a = 0; a < k; a++)
             for (int b = a; b < k; b++)
@@ -68,7 +72,7 @@ internal static class ClusterRobust
                 meat[a * k + b] *= factor;
                 meat[b * k + a] = meat[a * k + b];
             }
-        return (meat, degrees);
+        return (meat, degrees, parameters);
     }
 
     /// <summary>Σ_g s_gs_gᵀ (upper triangle) with s_g = U_gᵀe_g, the cluster's summed scores.</summary>

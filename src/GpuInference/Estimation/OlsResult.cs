@@ -13,11 +13,13 @@ public sealed class OlsResult
 
     internal OlsResult(
         string[] names, double[] coefficients, double[] covariance, CovarianceType covarianceType, int observations,
-        int rank, double residualSumOfSquares, double rSquared, Clusters? clusters = null, double[]? coefficientDegreesOfFreedom = null)
+        int rank, double residualSumOfSquares, double rSquared, ClusteredFit? clustered = null)
     {
-        _coefficientDf = coefficientDegreesOfFreedom;
-        ClusterName = clusters?.Name;
-        ClusterCount = clusters?.Count;
+        _coefficientDf = clustered?.DegreesOfFreedom;
+        ClusterName = clustered?.ClusterName;
+        ClusterCount = clustered?.ClusterCount;
+        SmallSample = clustered?.SmallSample;
+        SmallSampleParameterCount = clustered?.ParameterCount;
         _names = names;
         _coefficients = coefficients;
         _covariance = covariance;
@@ -57,6 +59,12 @@ public sealed class OlsResult
 
     /// <summary>G, the number of clusters, for CR0/CR1/CR2, else null.</summary>
     public int? ClusterCount { get; }
+
+    /// <summary>For CR1, the small-sample rule applied; null for every other type.</summary>
+    public SmallSampleCorrection? SmallSample { get; }
+
+    /// <summary>For CR1, the K of (n − 1)/(n − K) that <see cref="SmallSample"/> counted; null for every other type.</summary>
+    public int? SmallSampleParameterCount { get; }
 
     /// <summary>
     /// The t reference's degrees of freedom for coefficient <paramref name="name"/>: the residual df, or G − 1 for CR0
@@ -109,3 +117,7 @@ public sealed class OlsResult
         return index >= 0 ? index : throw new KeyNotFoundException($"the model has no coefficient '{name}'");
     }
 }
+
+/// <summary>What a cluster-robust fit adds to its result: the clusters, each coefficient's df, CR1's rule and K.</summary>
+internal sealed record ClusteredFit(
+    string ClusterName, int ClusterCount, double[] DegreesOfFreedom, SmallSampleCorrection? SmallSample, int? ParameterCount);

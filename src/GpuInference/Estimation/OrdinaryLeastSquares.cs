@@ -54,7 +54,7 @@ public static class OrdinaryLeastSquares
         SmallSampleCorrection? smallSample = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        bool clustered = type is CovarianceType.CR0 or CovarianceType.CR1 or CovarianceType.CR2;
+        bool clustered = CovarianceSpecification.IsClustered(type);
         if (clustered && clusters is null) throw new ArgumentException($"{type} needs clusters", nameof(clusters));
         if (!clustered && clusters is not null) throw new ArgumentException($"{type} does not use clusters; use CR0, CR1 or CR2", nameof(clusters));
         if (clusters is not null && clusters.Rows != x.Rows)
@@ -81,11 +81,16 @@ public static class OrdinaryLeastSquares
         double df = n - rank;
 
         double[] rInverse = Triangular.InvertUpper(r, k);
-        double[]? coefficientDf = null;
+        ClusteredFit? clusteredFit = null;
         double[] meat;
         if (clusters is not null)
-            (meat, coefficientDf) = ClusterRobust.Compute(
-                within, residuals, r, rInverse, type, clusters, fixedEffects, smallSample ?? SmallSampleCorrection.Fixest);
+        {
+            SmallSampleCorrection rule = smallSample ?? SmallSampleCorrection.Fixest;
+            (meat, double[] coefficientDf, int? parameters) = ClusterRobust.Compute(
+                within, residuals, r, rInverse, type, clusters, fixedEffects, rule);
+            clusteredFit = new ClusteredFit(clusters.Name, clusters.Count, coefficientDf,
+                type == CovarianceType.CR1 ? rule : null, parameters);
+        }
         else
             meat = type == CovarianceType.Classical
                 ? ClassicalMeat(k, rss / df)
@@ -94,7 +99,7 @@ public static class OrdinaryLeastSquares
 
         bool centred = fixedEffects is not null || HasConstantColumn(x);
         double tss = centred ? Kernels.CentredSumOfSquares(y) : Kernels.Dot(y, y);
-        return new OlsResult([.. x.Names], beta, covariance, type, n, rank, rss, 1 - rss / tss, clusters, coefficientDf);
+        return new OlsResult([.. x.Names], beta, covariance, type, n, rank, rss, 1 - rss / tss, clusteredFit);
     }
 
     /// <summary>
