@@ -140,6 +140,17 @@ public sealed class RegressClusteredCliTests
     }
 
     [Fact]
+    public void AnalyzeRefusesClusteredTypes()
+    {
+        // analyze's direct effects have no cluster variable: CR1 is a usage error there, before any data is read.
+        string folder = CliRunner.TempFolder();
+        var run = CliRunner.Run("analyze", "--nodes", Path.Combine(folder, "none.csv"), "--edges", Path.Combine(folder, "none.csv"),
+            "--out", folder, "--se", "CR1", "--backend", "cpu");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("--se CR1", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SpecificationRoundTrips()
     {
         Assert.True(CovarianceSpecification.TryParse("cr2:Village", out CovarianceSpecification? spec, out _));
