@@ -9,6 +9,7 @@
 #   plain.*     no fixed effects, clusters = village: CR0, CR1 (estimatr "stata"), CR2
 #   cl_in_fe.*  fixed_effects = ~ village, clusters = session: the clusters are nested in the fixed effects
 #   fe_in_cl.*  fixed_effects = ~ session, clusters = village: the fixed effects are nested in the clusters
+#   crossed.*   fixed_effects = ~ village, clusters = (row number - 1) mod 7: neither nests in the other
 #
 # Conventions (CR1 = CR0 * G/(G-1) * (n-1)/(n-K)):
 # - estimatr's "stata" type and sandwich::vcovCL(type = "HC1") on the dummy-variable regression count every fixed
@@ -147,6 +148,15 @@ for (name in c("x1", "x2")) {
   put_t(paste0("fe_in_cl.CR1.", name), coef(dummies)[[name]], sqrt(v_fixest[name, name]), G - 1)
 }
 put("fe_in_cl.CR1.cov.x1.x2", v_fixest["x1", "x2"])
+
+# --- clusters crossing the fixed effects: fixed_effects = ~ village, clusters = row number mod 7 -----------------------
+# Neither nests in the other, so CR2's degrees of freedom involve the fixed effects' own coordinates across clusters.
+data$crossed <- (seq_len(n) - 1) %% 7
+for (type in c("stata", "CR2")) {
+  label <- if (type == "stata") "CR1" else type
+  put_fit(paste0("crossed.", label),
+          lm_robust(y ~ x1 + x2, fixed_effects = ~ village, data = data, clusters = crossed, se_type = type))
+}
 
 header <- c(
   "# Written by tests/reference-scripts/cluster_reference.R from cluster_dataset.csv; do not edit by hand.",

@@ -60,7 +60,7 @@ internal static class ClusterRobust
         if (type == CovarianceType.CR1)
         {
             int groups = fixedEffects?.GroupCount ?? 0;
-            bool nested = fixedEffects is not null && clusters.Nest(fixedEffects);
+            bool nested = fixedEffects is not null && clusters.Nests(fixedEffects);
             parameters = smallSample.ParameterCount(k, groups, nested);
             if (smallSample.Adj && n <= parameters)
                 throw new DegenerateDesignException(clusters.Name, $"{n} observations leave no degrees of freedom for {parameters} parameters");

@@ -91,7 +91,7 @@ public sealed class Clusters
     /// Whether every group of <paramref name="fixedEffects"/> lies within a single cluster: then its dummies are
     /// constant within clusters and, under fixest's ssc(fixef.K = "nested"), do not count towards K.
     /// </summary>
-    public bool Nest(FixedEffects fixedEffects)
+    public bool Nests(FixedEffects fixedEffects)
     {
         ArgumentNullException.ThrowIfNull(fixedEffects);
         if (fixedEffects.Rows != Rows) throw new ArgumentException($"fixed effects '{fixedEffects.Name}' have {fixedEffects.Rows} rows, the clusters '{Name}' {Rows}", nameof(fixedEffects));

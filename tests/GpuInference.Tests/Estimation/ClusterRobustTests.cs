@@ -33,9 +33,14 @@ public sealed class ClusterRobustTests
             "session" => SessionEffects(r),
             _ => throw new ArgumentOutOfRangeException(nameof(fixedEffect)),
         };
-        Clusters clusters = cluster == "village"
-            ? Clusters.FromIds("village", r.Village.AsSpan())
-            : Clusters.FromLabels("session", r.Session);
+        Clusters clusters = cluster switch
+        {
+            "village" => Clusters.FromIds("village", r.Village.AsSpan()),
+            "session" => Clusters.FromLabels("session", r.Session),
+            // As the R script builds it: (row number − 1) mod 7, crossing the villages.
+            "crossed" => Clusters.FromIds("crossed", Enumerable.Range(0, r.Rows).Select(i => i % 7).ToArray().AsSpan()),
+            _ => throw new ArgumentOutOfRangeException(nameof(cluster)),
+        };
         return OrdinaryLeastSquares.Fit(design, r.Y, type, effects, clusters, smallSample);
     }
 
@@ -90,6 +95,16 @@ public sealed class ClusterRobustTests
         // Session fixed effects within village clusters: CR2's I − H_gg is singular along each session's dummy and
         // the pseudo-inverse square root must match estimatr's.
         MatchesR(Fit(type, "session", "village"), $"fe_in_cl.{label}");
+    }
+
+    [Theory]
+    [InlineData(CovarianceType.CR1, "CR1")]
+    [InlineData(CovarianceType.CR2, "CR2")]
+    public void ClustersCrossingFixedEffectsMatchLmRobust(CovarianceType type, string label)
+    {
+        // Each cluster touches several villages and each village several clusters: CR2's df then sums over the fixed
+        // effects' coordinates shared between clusters, a part the nested designs leave at zero.
+        MatchesR(Fit(type, "village", "crossed"), $"crossed.{label}");
     }
 
     [Fact]
@@ -168,9 +183,9 @@ public sealed class ClusterRobustTests
         ClusterReferenceData r = ClusterReferenceData.Shared;
         Clusters villages = Clusters.FromIds("village", r.Village.AsSpan());
         Clusters sessions = Clusters.FromLabels("session", r.Session);
-        Assert.True(villages.Nest(SessionEffects(r)));
-        Assert.True(villages.Nest(FixedEffects.FromCodes("village", r.Village.AsSpan())));
-        Assert.False(sessions.Nest(FixedEffects.FromCodes("village", r.Village.AsSpan())));
+        Assert.True(villages.Nests(SessionEffects(r)));
+        Assert.True(villages.Nests(FixedEffects.FromCodes("village", r.Village.AsSpan())));
+        Assert.False(sessions.Nests(FixedEffects.FromCodes("village", r.Village.AsSpan())));
     }
 
     [Theory]
