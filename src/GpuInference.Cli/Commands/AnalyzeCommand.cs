@@ -40,6 +40,8 @@ internal static class AnalyzeCommand
             RequireKnownBackend(backend);
             int? device = parsed.GetValue(Device);
             if (device < 0) throw new UsageException("--device counts from 0.");
+            if (GpuInference.Estimation.CovarianceSpecification.IsClustered(parsed.GetValue(Se)))
+                throw new UsageException($"--se {parsed.GetValue(Se)}: analyze has no cluster variable; use Classical, HC0, HC1, HC2 or HC3.");
             // Before any data is read: a backend asked for by name that cannot run here stops the run at once.
             GpuInference.Backends.BackendSession.Check(backend, GpuInference.Backends.BackendProviders.Default, new GpuInference.Backends.BackendOptions { Device = device });
             return new AnalysisOptions

@@ -9,11 +9,17 @@ public sealed class OlsResult
     private readonly string[] _names;
     private readonly double[] _coefficients;
     private readonly double[] _covariance;
+    private readonly double[]? _coefficientDf;
 
     internal OlsResult(
         string[] names, double[] coefficients, double[] covariance, CovarianceType covarianceType, int observations,
-        int rank, double residualSumOfSquares, double rSquared)
+        int rank, double residualSumOfSquares, double rSquared, ClusteredFit? clustered = null)
     {
+        _coefficientDf = clustered?.DegreesOfFreedom;
+        ClusterName = clustered?.ClusterName;
+        ClusterCount = clustered?.ClusterCount;
+        SmallSample = clustered?.SmallSample;
+        SmallSampleParameterCount = clustered?.ParameterCount;
         _names = names;
         _coefficients = coefficients;
         _covariance = covariance;
@@ -45,8 +51,29 @@ public sealed class OlsResult
     /// <summary>The model's rank: the design's columns plus the absorbed fixed-effect groups.</summary>
     public int Rank { get; }
 
-    /// <summary>N − Rank: the degrees of freedom of every t interval and p-value.</summary>
+    /// <summary>N − Rank: the residual degrees of freedom, and those of every t interval and p-value unless clustered.</summary>
     public int ResidualDegreesOfFreedom => N - Rank;
+
+    /// <summary>The cluster variable's name for CR0/CR1/CR2, else null.</summary>
+    public string? ClusterName { get; }
+
+    /// <summary>G, the number of clusters, for CR0/CR1/CR2, else null.</summary>
+    public int? ClusterCount { get; }
+
+    /// <summary>For CR1, the small-sample rule applied; null for every other type.</summary>
+    public SmallSampleCorrection? SmallSample { get; }
+
+    /// <summary>For CR1, the K of (n − 1)/(n − K) that <see cref="SmallSample"/> counted; null for every other type.</summary>
+    public int? SmallSampleParameterCount { get; }
+
+    /// <summary>
+    /// The t reference's degrees of freedom for coefficient <paramref name="name"/>: the residual df, or G − 1 for CR0
+    /// and CR1, or its Bell–McCaffrey df for CR2 (not an integer), as estimatr reports them.
+    /// </summary>
+    public double DegreesOfFreedom(string name) => _coefficientDf?[IndexOf(name)] ?? ResidualDegreesOfFreedom;
+
+    /// <summary>How the covariance is named on the command line and in regress.json: "HC2", "CR2:village".</summary>
+    public string CovarianceLabel => ClusterName is null ? CovarianceType.ToString() : $"{CovarianceType}:{ClusterName}";
 
     /// <summary>Σ e² over all observations.</summary>
     public double ResidualSumOfSquares { get; }
@@ -74,11 +101,14 @@ public sealed class OlsResult
         return matrix;
     }
 
-    /// <summary>The coefficient called <paramref name="name"/> with its t-based 95% interval and two-sided p-value on the residual df.</summary>
+    /// <summary>
+    /// The coefficient called <paramref name="name"/> with its t-based 95% interval and two-sided p-value on
+    /// <see cref="DegreesOfFreedom"/>.
+    /// </summary>
     public Estimate Estimate(string name)
     {
         int index = IndexOf(name);
-        return Estimation.Estimate.FromT(_coefficients[index], StandardErrors[index], ResidualDegreesOfFreedom);
+        return Estimation.Estimate.FromT(_coefficients[index], StandardErrors[index], DegreesOfFreedom(name));
     }
 
     private int IndexOf(string name)
@@ -87,3 +117,7 @@ public sealed class OlsResult
         return index >= 0 ? index : throw new KeyNotFoundException($"the model has no coefficient '{name}'");
     }
 }
+
+/// <summary>What a cluster-robust fit adds to its result: the clusters, each coefficient's df, CR1's rule and K.</summary>
+internal sealed record ClusteredFit(
+    string ClusterName, int ClusterCount, double[] DegreesOfFreedom, SmallSampleCorrection? SmallSample, int? ParameterCount);

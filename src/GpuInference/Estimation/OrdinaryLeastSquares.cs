@@ -30,8 +30,35 @@ public static class OrdinaryLeastSquares
     /// <exception cref="DegenerateDesignException">A column has no variation (within groups), or is a linear
     /// combination of earlier columns; or, for HC2/HC3, an observation has leverage 1 (a group of one).</exception>
     public static OlsResult Fit(DesignMatrix x, ReadOnlySpan<double> y, CovarianceType type, FixedEffects? fixedEffects = null)
+        => Fit(x, y, type, fixedEffects, clusters: null);
+
+    /// <summary>
+    /// Fits y on the design's columns with a cluster-robust (or any other) covariance. For
+    /// <see cref="CovarianceType.CR0"/>, <see cref="CovarianceType.CR1"/> and <see cref="CovarianceType.CR2"/>,
+    /// <paramref name="clusters"/> is required; for every other type it must be null.
+    /// <para>
+    /// CR1 scales CR0 by <paramref name="smallSample"/>'s factor, by default <see cref="SmallSampleCorrection.Fixest"/>:
+    /// G/(G − 1)·(n − 1)/(n − K), where K counts the design's columns plus the absorbed fixed-effect groups, except
+    /// that fixed effects nested within the clusters count as one (Stata's and fixest's fixef.K = "nested"; estimatr's
+    /// "stata" type counts them all, which is <see cref="SmallSampleCorrection.Full"/>). CR2 is estimatr's
+    /// Bell–McCaffrey estimator with the full model's leverages (see <see cref="ClusterRobust"/>).
+    /// </para>
+    /// <para>
+    /// Intervals and p-values (<see cref="OlsResult.Estimate"/>) use t on G − 1 degrees of freedom for CR0 and CR1 and
+    /// on each coefficient's Bell–McCaffrey degrees of freedom for CR2, as estimatr reports them.
+    /// </para>
+    /// </summary>
+    /// <exception cref="DegenerateDesignException">As for the other overload; or fewer than two clusters.</exception>
+    public static OlsResult Fit(
+        DesignMatrix x, ReadOnlySpan<double> y, CovarianceType type, FixedEffects? fixedEffects, Clusters? clusters,
+        SmallSampleCorrection? smallSample = null)
     {
         ArgumentNullException.ThrowIfNull(x);
+        bool clustered = CovarianceSpecification.IsClustered(type);
+        if (clustered && clusters is null) throw new ArgumentException($"{type} needs clusters", nameof(clusters));
+        if (!clustered && clusters is not null) throw new ArgumentException($"{type} does not use clusters; use CR0, CR1 or CR2", nameof(clusters));
+        if (clusters is not null && clusters.Rows != x.Rows)
+            throw new ArgumentException($"clusters '{clusters.Name}' have {clusters.Rows} rows, the design {x.Rows}", nameof(clusters));
         int n = x.Rows;
         int k = x.ColumnCount;
         if (y.Length != n) throw new ArgumentException($"y has {y.Length} rows, the design {n}", nameof(y));
@@ -54,14 +81,25 @@ public static class OrdinaryLeastSquares
         double df = n - rank;
 
         double[] rInverse = Triangular.InvertUpper(r, k);
-        double[] meat = type == CovarianceType.Classical
-            ? ClassicalMeat(k, rss / df)
-            : RobustMeat(within, residuals, r, type, fixedEffects, n, rank);
+        ClusteredFit? clusteredFit = null;
+        double[] meat;
+        if (clusters is not null)
+        {
+            SmallSampleCorrection rule = smallSample ?? SmallSampleCorrection.Fixest;
+            (meat, double[] coefficientDf, int? parameters) = ClusterRobust.Compute(
+                within, residuals, r, rInverse, type, clusters, fixedEffects, rule);
+            clusteredFit = new ClusteredFit(clusters.Name, clusters.Count, coefficientDf,
+                type == CovarianceType.CR1 ? rule : null, parameters);
+        }
+        else
+            meat = type == CovarianceType.Classical
+                ? ClassicalMeat(k, rss / df)
+                : RobustMeat(within, residuals, r, type, fixedEffects, n, rank);
         double[] covariance = Triangular.Sandwich(rInverse, meat, k);
 
         bool centred = fixedEffects is not null || HasConstantColumn(x);
         double tss = centred ? Kernels.CentredSumOfSquares(y) : Kernels.Dot(y, y);
-        return new OlsResult([.. x.Names], beta, covariance, type, n, rank, rss, 1 - rss / tss);
+        return new OlsResult([.. x.Names], beta, covariance, type, n, rank, rss, 1 - rss / tss, clusteredFit);
     }
 
     /// <summary>
