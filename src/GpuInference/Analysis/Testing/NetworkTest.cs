@@ -31,7 +31,10 @@ public static class NetworkTest
         if (options.Design == DesignKind.File && options.DesignFile is null) throw new ArgumentException("--design file:PATH names no file");
         if (options.Design == DesignKind.File && (options.Within is not null || options.Clusters is not null))
             throw new ArgumentException("--design file:PATH gives the assignments themselves: --within and --clusters do not apply");
-        if (options.Se.StartsWith("CR", StringComparison.Ordinal) && options.SeClusters is null) throw new ArgumentException($"--se {options.Se} needs a cluster column: --se {options.Se}:COLUMN");
+        if (!(Enum.TryParse(options.Se, out CovarianceType type) && Enum.IsDefined(type)))
+            throw new ArgumentException($"--se {options.Se}: choose Classical, HC0, HC1, HC2, HC3, or CR0, CR1, CR2 with a cluster column (CR1:village)");
+        if (CovarianceSpecification.IsClustered(type) && options.SeClusters is null) throw new ArgumentException($"--se {options.Se} needs a cluster column: --se {options.Se}:COLUMN");
+        if (!CovarianceSpecification.IsClustered(type) && options.SeClusters is not null) throw new ArgumentException($"--se {options.Se}:{options.SeClusters}: only CR0, CR1 and CR2 take a cluster column");
         return formula;
     }
 
@@ -73,13 +76,12 @@ public static class NetworkTest
         int permutations = design.PermutationLimit is long limit ? (int)Math.Min(limit, options.Permutations) : options.Permutations;
         Phase("model");
 
-        CovarianceType observedType = Enum.TryParse(options.Se, out CovarianceType parsed) && Enum.IsDefined(parsed)
-            ? parsed
-            : throw new ArgumentException($"--se {options.Se}: choose Classical, HC0, HC1, HC2 or HC3");
-        OlsResult fit = ObservedFit.Fit(model, observedType);
+        CovarianceType observedType = Enum.Parse<CovarianceType>(options.Se);
+        int[]? unitClusters = options.SeClusters is null ? null : UnitClusters(table, model, options.SeClusters);
+        OlsResult fit = ObservedFit.Fit(model, observedType, unitClusters is null ? null : Clusters.FromIds(options.SeClusters!, unitClusters.AsSpan()));
         Phase("observed fit");
 
-        PermutationCovariance inside = InsideCovariance(options, table, model);
+        PermutationCovariance inside = InsideCovariance(options, model, unitClusters);
         progress?.Begin($"{permutations:N0} permutations", permutations);
         RandomizationResult result = RandomizationTest.Run(
             model, (b, drawn) => design.Draw(options.Seed, b, drawn), options.Seed, permutations, options.Statistic, inside, options.Threads,
@@ -108,7 +110,7 @@ public static class NetworkTest
             Permuted = options.Permute,
             Design = design.Describe(),
             Statistic = options.Statistic == TestStatistic.Studentized ? "t" : "coef",
-            Covariance = options.SeClusters is null ? options.Se : $"{options.Se}:{options.SeClusters}",
+            Covariance = fit.CovarianceLabel,
             PermutationCovariance = inside.Label,
             Units = model.UnitCount,
             RowsDropped = model.RowsDropped,
@@ -118,6 +120,7 @@ public static class NetworkTest
             Backend = "cpu (general engine on the host)",
             FixedEffects = model.FixedEffectName,
             ResidualDegreesOfFreedom = fit.ResidualDegreesOfFreedom,
+            Clusters = fit.ClusterCount > 0 ? fit.ClusterCount : null,
             Coefficients = coefficients,
             Wald = byName.GetValueOrDefault("wald"),
             Nulls = [.. result.Statistics.Select(s => (s.Name, s.Null))],
@@ -126,15 +129,36 @@ public static class NetworkTest
         };
     }
 
-    /// <summary>The covariance inside permutations: the observed type where it can be recomputed per permutation, CR1 for CR2.</summary>
-    private static PermutationCovariance InsideCovariance(NetworkTestOptions options, ColumnTable table, CompiledModel model)
+    /// <summary>
+    /// The covariance inside permutations: the observed type where it can be recomputed per permutation from the
+    /// moving columns alone; CR2 (whose adjustment needs the whole design's cluster blocks) becomes CR1 there.
+    /// </summary>
+    private static PermutationCovariance InsideCovariance(NetworkTestOptions options, CompiledModel model, int[]? clusters)
     {
-        if (options.SeClusters is null) return PermutationCovariance.Heteroskedastic(options.Se);
-        int[] all = DesignBuilder.Ids(table, options.SeClusters, "--se");
+        if (clusters is null) return PermutationCovariance.Heteroskedastic(options.Se);
+        int count = clusters.Max() + 1;
+        bool nested = model.FixedEffect is int[] groups && NestedIn(groups, clusters);
+        return new PermutationCovariance(options.Se == "CR0" ? "CR0" : "CR1", clusters, count, options.SeClusters, nested);
+    }
+
+    /// <summary>A dense cluster id per unit, from the --se column (which every unit must have).</summary>
+    private static int[] UnitClusters(ColumnTable table, CompiledModel model, string column)
+    {
+        int[] all = DesignBuilder.Ids(table, column, "--se");
         var dense = new Dictionary<int, int>();
-        int[] clusters = [.. model.UnitNodes.Select(node => dense.TryGetValue(all[node], out int id) ? id : dense[all[node]] = dense.Count)];
-        string type = options.Se == "CR0" ? "CR0" : "CR1";
-        return new PermutationCovariance(type, clusters, dense.Count, options.SeClusters);
+        return [.. model.UnitNodes.Select(node => dense.TryGetValue(all[node], out int id) ? id : dense[all[node]] = dense.Count)];
+    }
+
+    /// <summary>Whether every group lies inside a single cluster.</summary>
+    private static bool NestedIn(int[] groups, int[] clusters)
+    {
+        var clusterOf = new Dictionary<int, int>();
+        for (int i = 0; i < groups.Length; i++)
+        {
+            if (clusterOf.TryGetValue(groups[i], out int c) && c != clusters[i]) return false;
+            clusterOf[groups[i]] = clusters[i];
+        }
+        return true;
     }
 
     private static string[] ReadHeader(string path)

@@ -9,7 +9,7 @@ namespace GpuInference.Analysis.Testing;
 /// </summary>
 internal static class ObservedFit
 {
-    public static OlsResult Fit(CompiledModel model, CovarianceType type)
+    public static OlsResult Fit(CompiledModel model, CovarianceType type, Clusters? clusters)
     {
         var x = new DesignMatrix(model.UnitCount);
         if (model.FixedNames.Contains(CompiledModel.InterceptName)) x.AddIntercept();
@@ -27,6 +27,6 @@ internal static class ObservedFit
             }
         }
         FixedEffects? fe = model.FixedEffect is null ? null : FixedEffects.FromCodes(model.FixedEffectName!, model.FixedEffect.AsSpan());
-        return OrdinaryLeastSquares.Fit(x, model.Outcome, type, fe);
+        return OrdinaryLeastSquares.Fit(x, model.Outcome, type, fe, clusters);
     }
 }

@@ -59,7 +59,13 @@ public sealed class FixedPart
     public int Units { get; }
 
     /// <summary>Parameters the fixed part estimates: the independent covariates plus one per fixed-effect group.</summary>
-    public int Rank => _basis.Length + (_groupSize?.Length ?? 0);
+    public int Rank => _basis.Length + GroupCount;
+
+    /// <summary>Independent covariates left after demeaning.</summary>
+    public int CovariateRank => _basis.Length;
+
+    /// <summary>Groups of the absorbed fixed effect; 0 without one.</summary>
+    public int GroupCount => _groupSize?.Length ?? 0;
 
     /// <summary>Fixed columns that were a combination of earlier ones (or constant within the fixed effects), and left out.</summary>
     public IReadOnlyList<string> Dropped { get; }

@@ -96,7 +96,9 @@ public sealed class MovingFit
     private double[] Meat(PermutationCovariance covariance, double[] inverse, int k, int n, out double scale)
     {
         var meat = new double[k * k];
-        int parameters = k + _fixed.Rank;
+        int parameters = covariance.IsClustered && covariance.FixedEffectsNestedInClusters && _fixed.GroupCount > 0
+            ? k + _fixed.CovariateRank + 1
+            : k + _fixed.Rank;
         if (covariance.Type == "Classical")
         {
             double rss = Dot(_residual, _residual);
