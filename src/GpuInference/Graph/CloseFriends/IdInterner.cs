@@ -1,0 +1,80 @@
+namespace GpuInference.Graph.CloseFriends;
+
+/// <summary>
+/// Gives each distinct encoded id of one partition a small number (0, 1, 2, … in order of first sight), so pairs
+/// become 64-bit keys that sort fast. Ids live back to back in one byte arena, found through an open-addressing
+/// table with linear probing; no object per id, so the memory is what <see cref="MemoryBytes"/> says.
+/// </summary>
+internal sealed class IdInterner
+{
+    private byte[] _arena = new byte[1 << 16];
+    private int _arenaUsed;
+    private int[] _starts = new int[1 << 12]; // id i is _arena[_starts[i] .. _starts[i + 1])
+    private int _count;
+    private int[] _slots = NewSlots(1 << 13);   // id + 1, or 0 when empty
+    private uint[] _slotHashes = new uint[1 << 13];
+
+    /// <summary>Distinct ids so far.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes held by the arena and the tables.</summary>
+    public long MemoryBytes => _arena.LongLength + 4L * _starts.Length + 8L * _slots.Length;
+
+    /// <summary>The bytes of id <paramref name="id"/>.</summary>
+    public ReadOnlySpan<byte> this[int id] => _arena.AsSpan(_starts[id], _starts[id + 1] - _starts[id]);
+
+    /// <summary>Forgets every id and keeps the storage for the next partition.</summary>
+    public void Clear()
+    {
+        _arenaUsed = 0;
+        _count = 0;
+        Array.Clear(_slots);
+    }
+
+    public int Intern(ReadOnlySpan<byte> encoded)
+    {
+        uint hash = (uint)PersonId.Hash(encoded, 0x5EED);
+        int mask = _slots.Length - 1;
+        int slot = (int)(hash & (uint)mask);
+        while (true)
+        {
+            int held = _slots[slot];
+            if (held == 0) break;
+            if (_slotHashes[slot] == hash && this[held - 1].SequenceEqual(encoded)) return held - 1;
+            slot = (slot + 1) & mask;
+        }
+        int id = _count;
+        if (id + 2 > _starts.Length) Array.Resize(ref _starts, checked(_starts.Length * 2));
+        if (_arenaUsed + encoded.Length > _arena.Length) Array.Resize(ref _arena, checked(Math.Max(_arena.Length * 2, _arenaUsed + encoded.Length)));
+        _starts[id] = _arenaUsed;
+        encoded.CopyTo(_arena.AsSpan(_arenaUsed));
+        _arenaUsed += encoded.Length;
+        _starts[id + 1] = _arenaUsed;
+        _count++;
+        _slots[slot] = id + 1;
+        _slotHashes[slot] = hash;
+        if (_count * 2 > _slots.Length) Rehash();
+        return id;
+    }
+
+    private void Rehash()
+    {
+        var slots = NewSlots(_slots.Length * 2);
+        var hashes = new uint[slots.Length];
+        int mask = slots.Length - 1;
+        for (int old = 0; old < _slots.Length; old++)
+        {
+            int held = _slots[old];
+            if (held == 0) continue;
+            uint hash = _slotHashes[old];
+            int slot = (int)(hash & (uint)mask);
+            while (slots[slot] != 0) slot = (slot + 1) & mask;
+            slots[slot] = held;
+            hashes[slot] = hash;
+        }
+        _slots = slots;
+        _slotHashes = hashes;
+    }
+
+    private static int[] NewSlots(int length) => new int[length];
+}

@@ -1,0 +1,229 @@
+using GpuInference.Analysis;
+using GpuInference.Data;
+
+namespace GpuInference.Graph.CloseFriends;
+
+/// <summary>
+/// The second pass: one partition at a time, sums repeated (src, dst) rows into pairs, sums each person's pairs
+/// into their total, and writes two files in the same order (people in order of first sight within a partition,
+/// friends likewise): <c>pairs.bin</c> (src, number of pairs, total, then dst and count of each pair) for the
+/// output, and the much smaller <c>shares.bin</c> (total, number of pairs, then each count) for the selection of
+/// the cut-off. The first histogram of that selection (<see cref="ShareHistogram"/>) is built here on the way.
+/// A partition larger than the budget is split again by a fresh hash of src and aggregated piece by piece.
+/// </summary>
+internal sealed class PairAggregator : IDisposable
+{
+    /// <summary>
+    /// Working memory per spilled row while a partition is aggregated: its 64-bit pair key and its count (16 bytes),
+    /// and up to two new ids in the interner (arena, start index and hash-table slots): 64 bytes leaves room.
+    /// </summary>
+    public const long BytesPerRow = 64;
+
+    /// <summary>Deepest re-split of one partition; deeper means one person's rows alone exceed the budget.</summary>
+    private const int MaxDepth = 4;
+
+    /// <summary>Shares above this can lose digits as doubles (2^53), which the selection's order relies on.</summary>
+    private const long MaxExactTotal = 1L << 53;
+
+    private readonly string _inputPath;
+    private readonly string _folder;
+    private readonly long _budget;
+    private readonly IAnalysisProgress _progress;
+    private readonly IdInterner _ids = new();
+    private readonly SpillWriter _pairs;
+    private readonly SpillWriter _shares;
+    private ulong[] _keys = [];
+    private long[] _counts = [];
+    private long _rowsDone;
+    private int _splits;
+
+    public PairAggregator(string inputPath, string folder, long budget, IAnalysisProgress progress)
+    {
+        _inputPath = inputPath;
+        _folder = folder;
+        _budget = budget;
+        _progress = progress;
+        _pairs = new SpillWriter(PairsPath, 1 << 20);
+        _shares = new SpillWriter(SharesPath, 1 << 20);
+    }
+
+    public string PairsPath => Path.Combine(_folder, "pairs.bin");
+
+    public string SharesPath => Path.Combine(_folder, "shares.bin");
+
+    /// <summary>Counts of the pairs' shares by their top 16 bits (see <see cref="ShareHistogram"/>).</summary>
+    public long[] FirstHistogram { get; } = new long[ShareHistogram.Buckets];
+
+    public long People { get; private set; }
+
+    public long Pairs { get; private set; }
+
+    /// <summary>Partition files aggregated (the first pass's plus those made by splitting).</summary>
+    public int Partitions { get; private set; }
+
+    /// <summary>Bytes of the spill files this pass wrote (pairs, shares, and any re-split partitions).</summary>
+    public long SpilledBytes { get; private set; }
+
+    /// <summary>Aggregates every partition, deleting each once done.</summary>
+    public void Run(IReadOnlyList<PartitionFile> partitions)
+    {
+        long rows = partitions.Sum(p => p.Rows);
+        long largest = partitions.Count == 0 ? 0 : partitions.Max(p => p.Rows);
+        long fits = _budget / BytesPerRow;
+        int capacity = (int)Math.Min(Math.Min(largest, fits), Array.MaxLength);
+        _keys = new ulong[Math.Max(capacity, 1)];
+        _counts = new long[_keys.Length];
+        _progress.Begin("aggregating pairs", rows);
+        foreach (var partition in partitions)
+        {
+            Aggregate(partition, depth: 0);
+            _rowsDone += partition.Rows;
+            _progress.Advance(_rowsDone);
+        }
+        _progress.End();
+        _pairs.Flush();
+        _shares.Flush();
+        SpilledBytes += _pairs.Length + _shares.Length;
+    }
+
+    private void Aggregate(PartitionFile partition, int depth)
+    {
+        if (partition.Rows * BytesPerRow > _budget)
+        {
+            if (depth >= MaxDepth) throw TooLarge(partition);
+            foreach (var piece in Split(partition, depth + 1)) Aggregate(piece, depth + 1);
+            return;
+        }
+        Partitions++;
+        int n = checked((int)partition.Rows);
+        if (_keys.Length < n)
+        {
+            _keys = new ulong[n];
+            _counts = new long[n];
+        }
+        _ids.Clear();
+        byte[] scratch = new byte[64];
+        using (var reader = new SpillReader(partition.Path))
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int length = PersonId.Read(reader, ref scratch);
+                uint src = (uint)_ids.Intern(scratch.AsSpan(0, length));
+                length = PersonId.Read(reader, ref scratch);
+                uint dst = (uint)_ids.Intern(scratch.AsSpan(0, length));
+                _keys[i] = (ulong)src << 32 | dst;
+                _counts[i] = (long)reader.ReadVarint();
+            }
+        }
+        File.Delete(partition.Path);
+        Array.Sort(_keys, _counts, 0, n);
+        WritePeople(n);
+    }
+
+    /// <summary>Walks the sorted keys: one run per person, one sub-run per pair.</summary>
+    private void WritePeople(int n)
+    {
+        int start = 0;
+        while (start < n)
+        {
+            uint src = (uint)(_keys[start] >> 32);
+            // Sum repeated rows into pairs, packed to the front of the person's run.
+            int end = start, pairs = 0;
+            long total = 0;
+            while (end < n && (uint)(_keys[end] >> 32) == src)
+            {
+                ulong key = _keys[end];
+                long sum = 0;
+                while (end < n && _keys[end] == key) sum = AddChecked(sum, _counts[end++], src);
+                _keys[start + pairs] = key;
+                _counts[start + pairs] = sum;
+                pairs++;
+                total = AddChecked(total, sum, src);
+            }
+            if (total > MaxExactTotal)
+                throw new DataFormatException(_inputPath, $"person {Quote(src)} has {total:N0} actions; shares are computed exactly only up to 2^53 actions per person");
+            _pairs.WriteBytes(_ids[(int)src]);
+            _pairs.WriteVarint((ulong)pairs);
+            _pairs.WriteVarint((ulong)total);
+            _shares.WriteVarint((ulong)total);
+            _shares.WriteVarint((ulong)pairs);
+            for (int i = start; i < start + pairs; i++)
+            {
+                _pairs.WriteBytes(_ids[(int)(uint)_keys[i]]);
+                _pairs.WriteVarint((ulong)_counts[i]);
+                _shares.WriteVarint((ulong)_counts[i]);
+                FirstHistogram[ShareHistogram.Digit(new Share(_counts[i], total).Key, 0)]++;
+            }
+            People++;
+            Pairs += pairs;
+            start = end;
+        }
+    }
+
+    /// <summary>Splits a partition that does not fit by a hash of src under a new seed.</summary>
+    private PartitionFile[] Split(PartitionFile partition, int depth)
+    {
+        int count = (int)Math.Clamp(partition.Rows * BytesPerRow * 5 / 4 / _budget + 1, 2, InteractionPartitioner.MaxPartitions);
+        int bufferSize = (int)Math.Clamp(_budget / 2 / count, 4096, 1 << 20);
+        var writers = new SpillWriter[count];
+        var rows = new long[count];
+        byte[] src = new byte[64], dst = new byte[64];
+        int split = ++_splits;
+        try
+        {
+            for (int p = 0; p < count; p++) writers[p] = new SpillWriter(Path.Combine(_folder, $"split-{split}-{p}.bin"), bufferSize);
+            using var reader = new SpillReader(partition.Path);
+            for (long i = 0; i < partition.Rows; i++)
+            {
+                int srcLength = PersonId.Read(reader, ref src);
+                int dstLength = PersonId.Read(reader, ref dst);
+                ulong n = reader.ReadVarint();
+                int p = PersonId.Bucket(PersonId.Hash(src.AsSpan(0, srcLength), (ulong)depth), count);
+                writers[p].WriteBytes(src.AsSpan(0, srcLength));
+                writers[p].WriteBytes(dst.AsSpan(0, dstLength));
+                writers[p].WriteVarint(n);
+                rows[p]++;
+            }
+        }
+        finally
+        {
+            foreach (var writer in writers) writer?.Dispose();
+        }
+        File.Delete(partition.Path);
+        var pieces = new PartitionFile[count];
+        for (int p = 0; p < count; p++)
+        {
+            long bytes = new FileInfo(writers[p].Path).Length;
+            SpilledBytes += bytes;
+            pieces[p] = new PartitionFile(writers[p].Path, rows[p], bytes);
+        }
+        return pieces;
+    }
+
+    private DataFormatException TooLarge(PartitionFile partition)
+    {
+        byte[] first = new byte[64];
+        using var reader = new SpillReader(partition.Path);
+        int length = PersonId.Read(reader, ref first);
+        return new DataFormatException(_inputPath,
+            $"person '{PersonId.ToText(first.AsSpan(0, length))}' (with others hashed alike) has {partition.Rows:N0} interaction rows, more than a " +
+            $"working-memory budget of {MemorySize.Format(_budget)} can aggregate (about {BytesPerRow} bytes a row); raise --memory");
+    }
+
+    private long AddChecked(long sum, long n, uint src) =>
+        sum <= long.MaxValue - n ? sum + n : throw new DataFormatException(_inputPath, $"the actions of person {Quote(src)} add up to more than 2^63 - 1");
+
+    private string Quote(uint id) => $"'{PersonId.ToText(_ids[(int)id])}'";
+
+    public void Dispose()
+    {
+        try
+        {
+            _pairs.Dispose();
+        }
+        finally
+        {
+            _shares.Dispose();
+        }
+    }
+}
