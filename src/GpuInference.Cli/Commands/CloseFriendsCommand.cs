@@ -48,7 +48,8 @@ internal static class CloseFriendsCommand
             {
                 throw new UsageException(e.Message);
             }
-            foreach (string line in Describe(summary, path)) console.MarkupLine(Markup.Escape(line));
+            // Plain lines: the summary is read by scripts too, and must not be wrapped at the console's width.
+            foreach (string line in Describe(summary, path)) output.WriteLine(line);
             return ExitCodes.Success;
         });
         return command;

@@ -88,36 +88,103 @@ internal sealed class PairAggregator : IDisposable
 
     private void Aggregate(PartitionFile partition, int depth)
     {
-        if (partition.Rows * BytesPerRow > _budget)
+        long fits = _budget / BytesPerRow;
+        if (partition.Rows == 0)
         {
-            if (depth >= MaxDepth) throw TooLarge(partition);
-            foreach (var piece in Split(partition, depth + 1)) Aggregate(piece, depth + 1);
+            File.Delete(partition.Path);
+            return;
+        }
+        if (partition.Rows > fits)
+        {
+            // Too many rows to hold: split by a fresh hash of src. A piece that did not shrink is one person (or a
+            // few that hash alike at every seed): their rows are folded into pairs as they are read instead.
+            if (depth >= MaxDepth)
+            {
+                AggregateFolding(partition, (int)fits);
+                return;
+            }
+            foreach (var piece in Split(partition, depth + 1))
+            {
+                if (piece.Rows == partition.Rows) AggregateFolding(piece, (int)fits);
+                else Aggregate(piece, depth + 1);
+            }
             return;
         }
         Partitions++;
         int n = checked((int)partition.Rows);
-        if (_keys.Length < n)
-        {
-            _keys = new ulong[n];
-            _counts = new long[n];
-        }
+        EnsureCapacity(n);
         _ids.Clear();
         byte[] scratch = new byte[64];
         using (var reader = new SpillReader(partition.Path))
         {
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < n; i++) ReadRow(reader, ref scratch, i);
+        }
+        File.Delete(partition.Path);
+        Array.Sort(_keys, _counts, 0, n);
+        WritePeople(n);
+    }
+
+    /// <summary>
+    /// Aggregates a partition with more rows than fit, which works when its distinct pairs fit: rows are read into
+    /// the buffer and, whenever it fills, sorted and summed into pairs in place. If the pairs alone fill three
+    /// quarters of the buffer, the budget is too small for this person and the run stops saying so.
+    /// </summary>
+    private void AggregateFolding(PartitionFile partition, int capacity)
+    {
+        Partitions++;
+        capacity = Math.Max(capacity, 1024);
+        EnsureCapacity(capacity);
+        _ids.Clear();
+        byte[] scratch = new byte[64];
+        int n = 0;
+        using (var reader = new SpillReader(partition.Path))
+        {
+            for (long row = 0; row < partition.Rows; row++)
             {
-                int length = PersonId.Read(reader, ref scratch);
-                uint src = (uint)_ids.Intern(scratch.AsSpan(0, length));
-                length = PersonId.Read(reader, ref scratch);
-                uint dst = (uint)_ids.Intern(scratch.AsSpan(0, length));
-                _keys[i] = (ulong)src << 32 | dst;
-                _counts[i] = (long)reader.ReadVarint();
+                if (n == capacity)
+                {
+                    n = Fold(n);
+                    if (n > capacity / 4 * 3) throw TooLarge(partition);
+                }
+                ReadRow(reader, ref scratch, n++);
             }
         }
         File.Delete(partition.Path);
         Array.Sort(_keys, _counts, 0, n);
         WritePeople(n);
+    }
+
+    private void ReadRow(SpillReader reader, ref byte[] scratch, int at)
+    {
+        int length = PersonId.Read(reader, ref scratch);
+        uint src = (uint)_ids.Intern(scratch.AsSpan(0, length));
+        length = PersonId.Read(reader, ref scratch);
+        uint dst = (uint)_ids.Intern(scratch.AsSpan(0, length));
+        _keys[at] = (ulong)src << 32 | dst;
+        _counts[at] = (long)reader.ReadVarint();
+    }
+
+    /// <summary>Sorts the first <paramref name="n"/> rows and sums equal pairs; returns the number of pairs.</summary>
+    private int Fold(int n)
+    {
+        Array.Sort(_keys, _counts, 0, n);
+        int pairs = 0;
+        for (int i = 0; i < n;)
+        {
+            ulong key = _keys[i];
+            long sum = 0;
+            while (i < n && _keys[i] == key) sum = AddChecked(sum, _counts[i++], (uint)(key >> 32));
+            _keys[pairs] = key;
+            _counts[pairs++] = sum;
+        }
+        return pairs;
+    }
+
+    private void EnsureCapacity(int n)
+    {
+        if (_keys.Length >= n) return;
+        _keys = new ulong[n];
+        _counts = new long[n];
     }
 
     /// <summary>Walks the sorted keys: one run per person, one sub-run per pair.</summary>
@@ -206,8 +273,8 @@ internal sealed class PairAggregator : IDisposable
         using var reader = new SpillReader(partition.Path);
         int length = PersonId.Read(reader, ref first);
         return new DataFormatException(_inputPath,
-            $"person '{PersonId.ToText(first.AsSpan(0, length))}' (with others hashed alike) has {partition.Rows:N0} interaction rows, more than a " +
-            $"working-memory budget of {MemorySize.Format(_budget)} can aggregate (about {BytesPerRow} bytes a row); raise --memory");
+            $"person '{PersonId.ToText(first.AsSpan(0, length))}' (with any others hashed alike) has more distinct friends than a " +
+            $"working-memory budget of {MemorySize.Format(_budget)} can aggregate (about {BytesPerRow} bytes a pair); raise --memory");
     }
 
     private long AddChecked(long sum, long n, uint src) =>
