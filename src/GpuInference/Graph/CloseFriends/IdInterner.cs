@@ -13,12 +13,17 @@ internal sealed class IdInterner
     private int _count;
     private int[] _slots = NewSlots(1 << 13);   // id + 1, or 0 when empty
     private uint[] _slotHashes = new uint[1 << 13];
+    // Canonical integer ids (the usual case) have a table of their own keyed by the zig-zag value itself:
+    // one probe compares two longs and never touches the arena.
+    private ulong[] _integerKeys = new ulong[1 << 13];
+    private int[] _integerSlots = NewSlots(1 << 13);
+    private int _integerCount;
 
     /// <summary>Distinct ids so far.</summary>
     public int Count => _count;
 
     /// <summary>Bytes held by the arena and the tables.</summary>
-    public long MemoryBytes => _arena.LongLength + 4L * _starts.Length + 8L * _slots.Length;
+    public long MemoryBytes => _arena.LongLength + 4L * _starts.Length + 8L * _slots.Length + 12L * _integerSlots.Length;
 
     /// <summary>The bytes of id <paramref name="id"/>.</summary>
     public ReadOnlySpan<byte> this[int id] => _arena.AsSpan(_starts[id], _starts[id + 1] - _starts[id]);
@@ -28,7 +33,36 @@ internal sealed class IdInterner
     {
         _arenaUsed = 0;
         _count = 0;
+        _integerCount = 0;
         Array.Clear(_slots);
+        Array.Clear(_integerSlots);
+    }
+
+    /// <summary>Interns the canonical integer id whose zig-zag encoding is <paramref name="zigzag"/>.</summary>
+    public int InternInteger(ulong zigzag)
+    {
+        int mask = _integerSlots.Length - 1;
+        int slot = (int)(Mix(zigzag) & (ulong)mask);
+        while (true)
+        {
+            int held = _integerSlots[slot];
+            if (held == 0) break;
+            if (_integerKeys[slot] == zigzag) return held - 1;
+            slot = (slot + 1) & mask;
+        }
+        Span<byte> encoded = stackalloc byte[11];
+        encoded[0] = 0;
+        int length = 1;
+        for (ulong v = zigzag; ; v >>= 7)
+        {
+            if (v < 0x80) { encoded[length++] = (byte)v; break; }
+            encoded[length++] = (byte)(v | 0x80);
+        }
+        int id = Append(encoded[..length]);
+        _integerSlots[slot] = id + 1;
+        _integerKeys[slot] = zigzag;
+        if (++_integerCount * 2 > _integerSlots.Length) RehashIntegers();
+        return id;
     }
 
     public int Intern(ReadOnlySpan<byte> encoded)
@@ -43,6 +77,15 @@ internal sealed class IdInterner
             if (_slotHashes[slot] == hash && this[held - 1].SequenceEqual(encoded)) return held - 1;
             slot = (slot + 1) & mask;
         }
+        int id = Append(encoded);
+        _slots[slot] = id + 1;
+        _slotHashes[slot] = hash;
+        if (_count * 2 > _slots.Length) Rehash();
+        return id;
+    }
+
+    private int Append(ReadOnlySpan<byte> encoded)
+    {
         int id = _count;
         if (id + 2 > _starts.Length) Array.Resize(ref _starts, checked(_starts.Length * 2));
         if (_arenaUsed + encoded.Length > _arena.Length) Array.Resize(ref _arena, checked(Math.Max(_arena.Length * 2, _arenaUsed + encoded.Length)));
@@ -51,10 +94,33 @@ internal sealed class IdInterner
         _arenaUsed += encoded.Length;
         _starts[id + 1] = _arenaUsed;
         _count++;
-        _slots[slot] = id + 1;
-        _slotHashes[slot] = hash;
-        if (_count * 2 > _slots.Length) Rehash();
         return id;
+    }
+
+    private void RehashIntegers()
+    {
+        var slots = NewSlots(_integerSlots.Length * 2);
+        var keys = new ulong[slots.Length];
+        int mask = slots.Length - 1;
+        for (int old = 0; old < _integerSlots.Length; old++)
+        {
+            int held = _integerSlots[old];
+            if (held == 0) continue;
+            ulong key = _integerKeys[old];
+            int slot = (int)(Mix(key) & (ulong)mask);
+            while (slots[slot] != 0) slot = (slot + 1) & mask;
+            slots[slot] = held;
+            keys[slot] = key;
+        }
+        _integerSlots = slots;
+        _integerKeys = keys;
+    }
+
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     private void Rehash()

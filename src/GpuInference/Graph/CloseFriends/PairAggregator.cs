@@ -14,10 +14,11 @@ namespace GpuInference.Graph.CloseFriends;
 internal sealed class PairAggregator : IDisposable
 {
     /// <summary>
-    /// Working memory per spilled row while a partition is aggregated: its 64-bit pair key and its count (16 bytes),
-    /// and up to two new ids in the interner (arena, start index and hash-table slots): 64 bytes leaves room.
+    /// Working memory per spilled row while a partition is aggregated: its 64-bit pair key and its count, twice for
+    /// the radix sort (32 bytes), and up to two new ids in the interner (arena, start index and hash-table slots
+    /// at half load): 80 bytes leaves room.
     /// </summary>
-    public const long BytesPerRow = 64;
+    public const long BytesPerRow = 80;
 
     /// <summary>Deepest re-split of one partition; deeper means one person's rows alone exceed the budget.</summary>
     private const int MaxDepth = 4;
@@ -32,8 +33,13 @@ internal sealed class PairAggregator : IDisposable
     private readonly IdInterner _ids = new();
     private readonly SpillWriter _pairs;
     private readonly SpillWriter _shares;
+    private const int RadixBits = 11;
+    private const int RadixMask = (1 << RadixBits) - 1;
+
     private ulong[] _keys = [];
     private long[] _counts = [];
+    private ulong[] _keysBack = [];
+    private long[] _countsBack = [];
     private long _rowsDone;
     private int _splits;
 
@@ -71,8 +77,7 @@ internal sealed class PairAggregator : IDisposable
         long largest = partitions.Count == 0 ? 0 : partitions.Max(p => p.Rows);
         long fits = _budget / BytesPerRow;
         int capacity = (int)Math.Min(Math.Min(largest, fits), Array.MaxLength);
-        _keys = new ulong[Math.Max(capacity, 1)];
-        _counts = new long[_keys.Length];
+        EnsureCapacity(Math.Max(capacity, 1));
         _progress.Begin("aggregating pairs", rows);
         foreach (var partition in partitions)
         {
@@ -120,7 +125,7 @@ internal sealed class PairAggregator : IDisposable
             for (int i = 0; i < n; i++) ReadRow(reader, ref scratch, i);
         }
         File.Delete(partition.Path);
-        Array.Sort(_keys, _counts, 0, n);
+        SortPairs(n);
         WritePeople(n);
     }
 
@@ -150,24 +155,33 @@ internal sealed class PairAggregator : IDisposable
             }
         }
         File.Delete(partition.Path);
-        Array.Sort(_keys, _counts, 0, n);
+        SortPairs(n);
         WritePeople(n);
     }
 
     private void ReadRow(SpillReader reader, ref byte[] scratch, int at)
     {
-        int length = PersonId.Read(reader, ref scratch);
-        uint src = (uint)_ids.Intern(scratch.AsSpan(0, length));
-        length = PersonId.Read(reader, ref scratch);
-        uint dst = (uint)_ids.Intern(scratch.AsSpan(0, length));
+        uint src = (uint)ReadId(reader, ref scratch);
+        uint dst = (uint)ReadId(reader, ref scratch);
         _keys[at] = (ulong)src << 32 | dst;
         _counts[at] = (long)reader.ReadVarint();
+    }
+
+    private int ReadId(SpillReader reader, ref byte[] scratch)
+    {
+        if (reader.PeekByte() == 0)
+        {
+            reader.ReadVarint();
+            return _ids.InternInteger(reader.ReadVarint());
+        }
+        int length = PersonId.Read(reader, ref scratch);
+        return _ids.Intern(scratch.AsSpan(0, length));
     }
 
     /// <summary>Sorts the first <paramref name="n"/> rows and sums equal pairs; returns the number of pairs.</summary>
     private int Fold(int n)
     {
-        Array.Sort(_keys, _counts, 0, n);
+        SortPairs(n);
         int pairs = 0;
         for (int i = 0; i < n;)
         {
@@ -185,6 +199,39 @@ internal sealed class PairAggregator : IDisposable
         if (_keys.Length >= n) return;
         _keys = new ulong[n];
         _counts = new long[n];
+        _keysBack = new ulong[n];
+        _countsBack = new long[n];
+    }
+
+    /// <summary>
+    /// Sorts the first <paramref name="n"/> keys (src &lt;&lt; 32 | dst) with their counts: an LSD radix sort on
+    /// 11-bit digits over only the bits the partition's ids use (4 passes for up to 4 million ids, against
+    /// ~23 comparisons a row for a comparison sort).
+    /// </summary>
+    private void SortPairs(int n)
+    {
+        int bits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(1, _ids.Count - 1)));
+        var histogram = new int[1 << RadixBits];
+        for (int half = 0; half < 64; half += 32)
+        {
+            for (int shift = 0; shift < bits; shift += RadixBits)
+            {
+                int at = half + shift;
+                Array.Clear(histogram);
+                for (int i = 0; i < n; i++) histogram[(int)(_keys[i] >> at) & RadixMask]++;
+                int sum = 0;
+                for (int d = 0; d < histogram.Length; d++) (histogram[d], sum) = (sum, sum + histogram[d]);
+                for (int i = 0; i < n; i++)
+                {
+                    ulong key = _keys[i];
+                    int to = histogram[(int)(key >> at) & RadixMask]++;
+                    _keysBack[to] = key;
+                    _countsBack[to] = _counts[i];
+                }
+                (_keys, _keysBack) = (_keysBack, _keys);
+                (_counts, _countsBack) = (_countsBack, _counts);
+            }
+        }
     }
 
     /// <summary>Walks the sorted keys: one run per person, one sub-run per pair.</summary>

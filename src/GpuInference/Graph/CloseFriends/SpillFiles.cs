@@ -90,6 +90,13 @@ internal sealed class SpillReader : IDisposable
     /// <summary>True when every byte has been read.</summary>
     public bool AtEnd => _start == _end && !Fill(1);
 
+    /// <summary>The next byte without consuming it (the end of the file is an error).</summary>
+    public byte PeekByte()
+    {
+        if (_start == _end && !Fill(1)) throw Truncated();
+        return _buffer[_start];
+    }
+
     public ulong ReadVarint()
     {
         if (_end - _start < SpillWriter.MaxVarintBytes) Fill(SpillWriter.MaxVarintBytes);
