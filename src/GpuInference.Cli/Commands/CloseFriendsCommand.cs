@@ -67,6 +67,7 @@ internal static class CloseFriendsCommand
         {
             yield return "no pairs: no cut-off, no close friends";
         }
+        yield return $"spilled {MemorySize.Format(s.SpilledBytes)} over {s.Partitions:N0} partitions; {s.SelectionPasses} pass(es) over the shares to find the cut-off";
         yield return $"{s.CloseFriendEdges:N0} close-friend edges, {s.MeanCloseFriendsPerPerson:F2} per person ({s.PeopleWithCloseFriends:N0} people with at least one) → {path}";
     }
 
