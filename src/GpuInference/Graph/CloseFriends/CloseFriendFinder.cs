@@ -46,11 +46,23 @@ public static class CloseFriendFinder
         if (!File.Exists(interactionsPath)) throw new FileNotFoundException($"{interactionsPath}: no such file", interactionsPath);
 
         string outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        Directory.CreateDirectory(outputFolder);
+        string spillParent = options.TempDirectory ?? outputFolder;
         string tag = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
-        string spill = Path.Combine(options.TempDirectory ?? outputFolder, $".close-friends-{tag}");
-        string partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}.partial-{tag}");
-        Directory.CreateDirectory(spill);
+        string spill = Path.Combine(spillParent, $"{SpillPrefix}{tag}");
+        string partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}{PartialInfix}{tag}");
+        try
+        {
+            // Both places are tried before any work, so an unwritable --out or --temp is reported at once.
+            Directory.CreateDirectory(outputFolder);
+            File.WriteAllBytes(partial, []);
+            Directory.CreateDirectory(spill);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(() => File.Delete(partial));
+            throw new ArgumentException($"cannot write beside --out {outputPath} or in the spill folder {spillParent}: {e.Message}", e);
+        }
+        RemoveLeftovers(outputFolder, spillParent, Path.GetFileName(outputPath));
         try
         {
             var (partitions, counts) = InteractionPartitioner.Partition(interactionsPath, spill, options, progress);
@@ -101,6 +113,46 @@ public static class CloseFriendFinder
         {
             TryDelete(() => File.Delete(partial));
             TryDelete(() => Directory.Delete(spill, recursive: true));
+        }
+    }
+
+    private const string SpillPrefix = ".close-friends-";
+    private const string PartialInfix = ".partial-";
+
+    /// <summary>
+    /// Removes the spill folders and partial outputs of earlier runs that were killed (their process is gone);
+    /// names carry the process id, so a run still going, here or in another process, is left alone.
+    /// </summary>
+    private static void RemoveLeftovers(string outputFolder, string spillParent, string outputName)
+    {
+        foreach (string folder in Directory.EnumerateDirectories(spillParent, SpillPrefix + "*"))
+        {
+            if (IsDeadProcessTag(Path.GetFileName(folder)[SpillPrefix.Length..])) TryDelete(() => Directory.Delete(folder, recursive: true));
+        }
+        string partialPrefix = "." + outputName + PartialInfix;
+        foreach (string file in Directory.EnumerateFiles(outputFolder, partialPrefix + "*"))
+        {
+            if (IsDeadProcessTag(Path.GetFileName(file)[partialPrefix.Length..])) TryDelete(() => File.Delete(file));
+        }
+    }
+
+    private static bool IsDeadProcessTag(string tag)
+    {
+        int dash = tag.IndexOf('-');
+        if (dash <= 0 || !int.TryParse(tag.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)) return false;
+        if (pid == Environment.ProcessId) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 

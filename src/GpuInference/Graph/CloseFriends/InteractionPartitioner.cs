@@ -67,7 +67,7 @@ internal static class InteractionPartitioner
                 if (src.SequenceEqual(dst))
                 {
                     selfRows++;
-                    selfActions = checked(selfActions + n);
+                    selfActions = Add(csv, countAt, selfActions, n);
                     continue;
                 }
                 actions = Add(csv, countAt, actions, n);

@@ -93,7 +93,7 @@ internal sealed class PairAggregator : IDisposable
 
     private void Aggregate(PartitionFile partition, int depth)
     {
-        long fits = _budget / BytesPerRow;
+        long fits = Math.Min(_budget / BytesPerRow, Array.MaxLength);
         if (partition.Rows == 0)
         {
             File.Delete(partition.Path);

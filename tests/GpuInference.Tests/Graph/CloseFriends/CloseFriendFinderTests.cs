@@ -231,6 +231,32 @@ public sealed class CloseFriendFinderTests : IDisposable
     }
 
     [Fact]
+    public void LeftoversOfKilledRunsAreRemovedAndThoseOfLiveOnesKept()
+    {
+        string dead = _files.PathOf(".close-friends-999999999-0123");
+        string deadPartial = _files.PathOf(".edges.csv.partial-999999999-0123");
+        string live = _files.PathOf($".close-friends-{Environment.ProcessId}-4567");
+        Directory.CreateDirectory(dead);
+        File.WriteAllText(Path.Combine(dead, "rows-0.bin"), "x");
+        File.WriteAllText(deadPartial, "src,dst\n");
+        Directory.CreateDirectory(live);
+        string path = _files.Write("log.csv", "src,dst,count\n1,2,1\n");
+        Run(path);
+        Assert.False(Directory.Exists(dead));
+        Assert.False(File.Exists(deadPartial));
+        Assert.True(Directory.Exists(live));
+    }
+
+    [Fact]
+    public void AnOutputThatCannotBeWrittenIsReportedBeforeAnyWork()
+    {
+        string path = _files.Write("log.csv", "src,dst,count\n1,2,1\n");
+        string blocked = _files.Write("file", "not a folder");
+        var error = Assert.Throws<ArgumentException>(() => CloseFriendFinder.Run(path, Path.Combine(blocked, "edges.csv"), new CloseFriendOptions()));
+        Assert.Contains("--out", error.Message);
+    }
+
+    [Fact]
     public void InvalidUtf8InAnIdIsAnError()
     {
         string path = _files.PathOf("log.csv");
