@@ -18,12 +18,21 @@ internal sealed class IdInterner
     private ulong[] _integerKeys = new ulong[1 << 13];
     private int[] _integerSlots = NewSlots(1 << 13);
     private int _integerCount;
+    // Non-negative integer ids below _denseLength (ids numbered 0 … N−1, the usual export) are looked up
+    // directly by value: one read from a table a few bytes per person in size, which stays in cache where a hash
+    // table of the same ids would not. Allocated on first use; only the part used is cleared between partitions.
+    private readonly int _denseLength;
+    private int[] _dense = [];
+    private int _denseUsed;
+
+    /// <param name="denseBytes">Memory allowed for the direct table of small non-negative integer ids.</param>
+    public IdInterner(long denseBytes = 0) => _denseLength = (int)Math.Clamp(denseBytes / sizeof(int), 0, Array.MaxLength);
 
     /// <summary>Distinct ids so far.</summary>
     public int Count => _count;
 
     /// <summary>Bytes held by the arena and the tables.</summary>
-    public long MemoryBytes => _arena.LongLength + 4L * _starts.Length + 8L * _slots.Length + 12L * _integerSlots.Length;
+    public long MemoryBytes => _arena.LongLength + 4L * _starts.Length + 8L * _slots.Length + 12L * _integerSlots.Length + 4L * _dense.Length;
 
     /// <summary>The bytes of id <paramref name="id"/>.</summary>
     public ReadOnlySpan<byte> this[int id] => _arena.AsSpan(_starts[id], _starts[id + 1] - _starts[id]);
@@ -36,11 +45,24 @@ internal sealed class IdInterner
         _integerCount = 0;
         Array.Clear(_slots);
         Array.Clear(_integerSlots);
+        Array.Clear(_dense, 0, _denseUsed);
+        _denseUsed = 0;
     }
 
     /// <summary>Interns the canonical integer id whose zig-zag encoding is <paramref name="zigzag"/>.</summary>
     public int InternInteger(ulong zigzag)
     {
+        ulong value = zigzag >> 1;
+        if ((zigzag & 1) == 0 && value < (ulong)_denseLength)
+        {
+            if (value >= (ulong)_dense.Length) GrowDense((int)value + 1);
+            ref int known = ref _dense[value];
+            if (known != 0) return known - 1;
+            int added = Append(Encoded(zigzag, stackalloc byte[11]));
+            known = added + 1;
+            _denseUsed = Math.Max(_denseUsed, (int)value + 1);
+            return added;
+        }
         int mask = _integerSlots.Length - 1;
         int slot = (int)(Mix(zigzag) & (ulong)mask);
         while (true)
@@ -50,15 +72,7 @@ internal sealed class IdInterner
             if (_integerKeys[slot] == zigzag) return held - 1;
             slot = (slot + 1) & mask;
         }
-        Span<byte> encoded = stackalloc byte[11];
-        encoded[0] = 0;
-        int length = 1;
-        for (ulong v = zigzag; ; v >>= 7)
-        {
-            if (v < 0x80) { encoded[length++] = (byte)v; break; }
-            encoded[length++] = (byte)(v | 0x80);
-        }
-        int id = Append(encoded[..length]);
+        int id = Append(Encoded(zigzag, stackalloc byte[11]));
         _integerSlots[slot] = id + 1;
         _integerKeys[slot] = zigzag;
         if (++_integerCount * 2 > _integerSlots.Length) RehashIntegers();
@@ -95,6 +109,26 @@ internal sealed class IdInterner
         _starts[id + 1] = _arenaUsed;
         _count++;
         return id;
+    }
+
+    /// <summary>The encoded form of a canonical integer id (see <see cref="PersonId"/>).</summary>
+    private static ReadOnlySpan<byte> Encoded(ulong zigzag, Span<byte> into)
+    {
+        into[0] = 0;
+        int length = 1;
+        for (ulong v = zigzag; ; v >>= 7)
+        {
+            if (v < 0x80) { into[length++] = (byte)v; break; }
+            into[length++] = (byte)(v | 0x80);
+        }
+        return into[..length];
+    }
+
+    /// <summary>Grows the direct table by doubling (up to its limit), so small inputs never pay for a big one.</summary>
+    private void GrowDense(int needed)
+    {
+        int length = (int)Math.Min(Math.Max((long)needed, Math.Max(1024L, 2L * _dense.Length)), _denseLength);
+        Array.Resize(ref _dense, length);
     }
 
     private void RehashIntegers()

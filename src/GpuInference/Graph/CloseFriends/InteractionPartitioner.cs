@@ -37,7 +37,7 @@ internal static class InteractionPartitioner
         // Rows are guessed from the size (about 12 bytes a plain row, 3 a gzip one: a guess on the high side, which
         // only makes partitions smaller); a partition that still outgrows the budget is split again later.
         long guessedRows = gzip ? fileBytes / 3 : fileBytes / 12;
-        int count = (int)Math.Clamp((guessedRows * PairAggregator.BytesPerRow * 5 / 4) / options.MemoryBytes + 1, 1, MaxPartitions);
+        int count = (int)Math.Clamp((guessedRows * PairAggregator.BytesPerRow * 5 / 4) / PairAggregator.RowBudget(options.MemoryBytes) + 1, 1, MaxPartitions);
         int bufferSize = (int)Math.Clamp(options.MemoryBytes / 2 / count, 4096, 1 << 20);
 
         using var csv = new CsvReader(input, path);

@@ -29,8 +29,9 @@ internal sealed class PairAggregator : IDisposable
     private readonly string _inputPath;
     private readonly string _folder;
     private readonly long _budget;
+    private readonly long _memory;
     private readonly IAnalysisProgress _progress;
-    private readonly IdInterner _ids = new();
+    private readonly IdInterner _ids;
     private readonly SpillWriter _pairs;
     private readonly SpillWriter _shares;
     private const int RadixBits = 11;
@@ -47,11 +48,19 @@ internal sealed class PairAggregator : IDisposable
     {
         _inputPath = inputPath;
         _folder = folder;
-        _budget = budget;
+        _ids = new IdInterner(DenseIdBytes(budget));
+        _budget = RowBudget(budget);
+        _memory = budget;
         _progress = progress;
         _pairs = new SpillWriter(PairsPath, 1 << 20);
         _shares = new SpillWriter(SharesPath, 1 << 20);
     }
+
+    /// <summary>An eighth of the budget goes to the interner's direct table of small integer ids.</summary>
+    public static long DenseIdBytes(long budget) => budget / 8;
+
+    /// <summary>The rest pays for rows (see <see cref="BytesPerRow"/>).</summary>
+    public static long RowBudget(long budget) => budget - DenseIdBytes(budget);
 
     public string PairsPath => Path.Combine(_folder, "pairs.bin");
 
@@ -321,7 +330,7 @@ internal sealed class PairAggregator : IDisposable
         int length = PersonId.Read(reader, ref first);
         return new DataFormatException(_inputPath,
             $"person '{PersonId.ToText(first.AsSpan(0, length))}' (with any others hashed alike) has more distinct friends than a " +
-            $"working-memory budget of {MemorySize.Format(_budget)} can aggregate (about {BytesPerRow} bytes a pair); raise --memory");
+            $"working-memory budget of {MemorySize.Format(_memory)} can aggregate (about {BytesPerRow} bytes a pair); raise --memory");
     }
 
     private long AddChecked(long sum, long n, uint src) =>
