@@ -16,13 +16,14 @@ internal static class CloseFriendsCommand
         var outFile = new Option<string>("--out") { Description = "The close-friend edges CSV to write (src,dst; gzip if it ends in .gz).", Required = true };
         var percentile = new Option<double>("--percentile") { Description = "Pairs whose share of the person's actions is at or above this percentile of all pairs' shares (nearest rank; ties included).", DefaultValueFactory = _ => 90 };
         var memory = new Option<string>("--memory") { Description = "Working-memory budget (e.g. 256M, 2G); beyond it data spills to disk.", DefaultValueFactory = _ => "2G" };
+        var threads = new Option<int>("--threads") { Description = "Threads aggregating partitions at once, each in an equal share of --memory (0: one per core, at most 4).", DefaultValueFactory = _ => 0 };
         var temp = new Option<string?>("--temp") { Description = "Folder for spill files (default: beside --out)." };
         var srcColumn = new Option<string>("--src-column") { Description = "The person who acted.", DefaultValueFactory = _ => "src" };
         var dstColumn = new Option<string>("--dst-column") { Description = "The friend acted towards.", DefaultValueFactory = _ => "dst" };
         var countColumn = new Option<string>("--count-column") { Description = "Number of actions.", DefaultValueFactory = _ => "count" };
         var command = new Command("close-friends",
             "Derive close friends from an interaction log, as the paper did: the friends whose share of a person's actions is at or above the 90th percentile of all such shares.");
-        foreach (Option option in new Option[] { interactions, outFile, percentile, memory, temp, srcColumn, dstColumn, countColumn }) command.Options.Add(option);
+        foreach (Option option in new Option[] { interactions, outFile, percentile, memory, threads, temp, srcColumn, dstColumn, countColumn }) command.Options.Add(option);
         command.Subcommands.Add(CreateSimulate(output));
         command.SetAction(parsed =>
         {
@@ -32,6 +33,7 @@ internal static class CloseFriendsCommand
             {
                 Percentile = parsed.GetValue(percentile),
                 MemoryBytes = budget,
+                Threads = parsed.GetValue(threads),
                 TempDirectory = parsed.GetValue(temp),
                 SourceColumn = parsed.GetValue(srcColumn)!,
                 TargetColumn = parsed.GetValue(dstColumn)!,

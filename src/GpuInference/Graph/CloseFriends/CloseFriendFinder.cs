@@ -65,26 +65,25 @@ public static class CloseFriendFinder
         RemoveLeftovers(outputFolder, spillParent, Path.GetFileName(outputPath));
         try
         {
-            var (partitions, counts) = InteractionPartitioner.Partition(interactionsPath, spill, options, progress);
+            int workers = options.Threads > 0 ? options.Threads : PairAggregation.DefaultWorkers;
+            var (partitions, counts) = InteractionPartitioner.Partition(interactionsPath, spill, options, workers, progress);
             long spilled = partitions.Sum(p => p.Bytes);
 
-            using var aggregator = new PairAggregator(interactionsPath, spill, options.MemoryBytes, progress);
-            aggregator.Run(partitions);
-            aggregator.Dispose();
-            spilled += aggregator.SpilledBytes;
+            var aggregated = PairAggregation.Run(interactionsPath, spill, partitions, options.MemoryBytes, workers, progress);
+            spilled += aggregated.SpilledBytes;
 
             CutOff? cutOff = null;
             long rank = 0;
-            if (aggregator.Pairs > 0)
+            if (aggregated.Pairs > 0)
             {
-                rank = Rank(options.Percentile, aggregator.Pairs);
+                rank = Rank(options.Percentile, aggregated.Pairs);
                 progress.Begin("finding the cut-off share", 0);
-                cutOff = CutOffSelector.Select(aggregator.SharesPath, aggregator.Pairs, rank, aggregator.FirstHistogram, options.MemoryBytes);
+                cutOff = CutOffSelector.Select(aggregated.SharesFiles, aggregated.Pairs, rank, aggregated.FirstHistogram, options.MemoryBytes);
                 progress.End();
             }
 
-            var (edges, people) = WriteEdges(aggregator.PairsPath, partial, outputPath, cutOff?.Share, aggregator.Pairs, progress);
-            long expected = cutOff is { } c ? aggregator.Pairs - c.PairsBelow : 0;
+            var (edges, people) = WriteEdges(aggregated.PairsFiles, partial, outputPath, cutOff?.Share, aggregated.Pairs, progress);
+            long expected = cutOff is { } c ? aggregated.Pairs - c.PairsBelow : 0;
             if (edges != expected)
                 throw new InvalidOperationException($"wrote {edges:N0} close-friend edges where the selection counted {expected:N0}");
             File.Move(partial, outputPath, overwrite: true);
@@ -97,14 +96,14 @@ public static class CloseFriendFinder
                 SelfActionRows = counts.SelfActionRows,
                 SelfActions = counts.SelfActions,
                 Actions = counts.Actions,
-                People = aggregator.People,
-                Pairs = aggregator.Pairs,
+                People = aggregated.People,
+                Pairs = aggregated.Pairs,
                 CutOff = cutOff?.Share,
                 CutOffRank = rank,
                 PairsAtCutOff = cutOff?.PairsAtCutOff ?? 0,
                 CloseFriendEdges = edges,
                 PeopleWithCloseFriends = people,
-                Partitions = aggregator.Partitions,
+                Partitions = aggregated.Partitions,
                 SpilledBytes = spilled,
                 SelectionPasses = cutOff?.Passes ?? 0,
             };
@@ -166,7 +165,7 @@ public static class CloseFriendFinder
         return Math.Clamp((long)decimal.Ceiling(exact), 1, pairs);
     }
 
-    private static (long Edges, long People) WriteEdges(string pairsPath, string partial, string outputPath, Share? cutOff, long pairs, IAnalysisProgress progress)
+    private static (long Edges, long People) WriteEdges(IReadOnlyList<string> pairsFiles, string partial, string outputPath, Share? cutOff, long pairs, IAnalysisProgress progress)
     {
         long edges = 0, people = 0, done = 0;
         bool gzip = outputPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
@@ -176,34 +175,40 @@ public static class CloseFriendFinder
             output.Write("src,dst\n"u8);
             if (cutOff is { } c)
             {
-                byte[] src = new byte[64], dst = new byte[64];
-                using var reader = new SpillReader(pairsPath);
-                while (!reader.AtEnd)
-                {
-                    int srcLength = PersonId.Read(reader, ref src);
-                    long count = (long)reader.ReadVarint();
-                    long total = (long)reader.ReadVarint();
-                    bool any = false;
-                    for (long i = 0; i < count; i++)
-                    {
-                        int dstLength = PersonId.Read(reader, ref dst);
-                        var share = new Share((long)reader.ReadVarint(), total);
-                        if (share.CompareTo(c) < 0) continue;
-                        PersonId.WriteText(src.AsSpan(0, srcLength), output);
-                        output.WriteByte((byte)',');
-                        PersonId.WriteText(dst.AsSpan(0, dstLength), output);
-                        output.WriteByte((byte)'\n');
-                        edges++;
-                        any = true;
-                    }
-                    if (any) people++;
-                    done += count;
-                    if ((people & 0x3FFF) == 0) progress.Advance(done);
-                }
+                foreach (string path in pairsFiles) WriteEdges(path, c, output, ref edges, ref people, ref done, progress);
             }
         }
         progress.End();
         return (edges, people);
+    }
+
+    /// <summary>Writes the pairs of one pairs file whose share is at or above <paramref name="cutOff"/>.</summary>
+    private static void WriteEdges(string pairsPath, Share cutOff, Stream output, ref long edges, ref long people, ref long done, IAnalysisProgress progress)
+    {
+        byte[] src = new byte[64], dst = new byte[64];
+        using var reader = new SpillReader(pairsPath);
+        while (!reader.AtEnd)
+        {
+            int srcLength = PersonId.Read(reader, ref src);
+            long count = (long)reader.ReadVarint();
+            long total = (long)reader.ReadVarint();
+            bool any = false;
+            for (long i = 0; i < count; i++)
+            {
+                int dstLength = PersonId.Read(reader, ref dst);
+                var share = new Share((long)reader.ReadVarint(), total);
+                if (share.CompareTo(cutOff) < 0) continue;
+                PersonId.WriteText(src.AsSpan(0, srcLength), output);
+                output.WriteByte((byte)',');
+                PersonId.WriteText(dst.AsSpan(0, dstLength), output);
+                output.WriteByte((byte)'\n');
+                edges++;
+                any = true;
+            }
+            if (any) people++;
+            done += count;
+            if ((people & 0x3FFF) == 0) progress.Advance(done);
+        }
     }
 
     private static void TryDelete(Action delete)

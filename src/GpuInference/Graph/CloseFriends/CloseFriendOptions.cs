@@ -22,6 +22,9 @@ public sealed record CloseFriendOptions
     /// </summary>
     public long MemoryBytes { get; init; } = DefaultMemoryBytes;
 
+    /// <summary>Threads aggregating partitions at once, each in an equal share of the budget; 0: one per core, at most 4.</summary>
+    public int Threads { get; init; }
+
     /// <summary>Where spill files go; null: a hidden folder beside the output file (removed at the end).</summary>
     public string? TempDirectory { get; init; }
 
@@ -38,6 +41,7 @@ public sealed record CloseFriendOptions
     public void Validate()
     {
         if (!(Percentile >= 0 && Percentile <= 100)) throw new ArgumentException($"--percentile must be between 0 and 100, not {Percentile}.");
+        if (Threads < 0) throw new ArgumentException($"--threads must be 0 (automatic) or more, not {Threads}.");
         if (MemoryBytes < MinimumMemoryBytes) throw new ArgumentException($"--memory must be at least 1M, not {MemoryBytes} bytes.");
         foreach (var (name, value) in new[] { ("--src-column", SourceColumn), ("--dst-column", TargetColumn), ("--count-column", CountColumn) })
         {

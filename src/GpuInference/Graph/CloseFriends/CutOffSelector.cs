@@ -4,7 +4,7 @@ namespace GpuInference.Graph.CloseFriends;
 internal readonly record struct CutOff(Share Share, long PairsBelow, long PairsAtCutOff, int Passes);
 
 /// <summary>
-/// Finds the k-th smallest share among all pairs exactly, in a few streaming passes over <c>shares.bin</c> and
+/// Finds the k-th smallest share among all pairs exactly, in a few streaming passes over the shares files and
 /// memory independent of the number of pairs. Radix selection on the shares' double keys narrows the search to
 /// one bucket: a range of doubles, hence (the division being correctly rounded and so monotone) a contiguous range
 /// of the exact shares. Once a bucket holds few enough pairs for the budget (or is a single double), one more pass
@@ -17,12 +17,12 @@ internal static class CutOffSelector
     /// <summary>Memory per distinct fraction gathered (a dictionary entry with its key, count and links).</summary>
     private const long BytesPerFraction = 64;
 
-    /// <param name="sharesPath">The shares file written by <see cref="PairAggregator"/>.</param>
+    /// <param name="sharesFiles">The shares files written by <see cref="PairAggregator"/>.</param>
     /// <param name="pairs">The number of pairs (shares) in it.</param>
     /// <param name="rank">1-based rank k among the <paramref name="pairs"/> shares sorted ascending.</param>
     /// <param name="firstHistogram">Counts by the top digit, built while aggregating.</param>
     /// <param name="budget">Working memory in bytes, which bounds the fractions gathered in the last pass.</param>
-    public static CutOff Select(string sharesPath, long pairs, long rank, long[] firstHistogram, long budget)
+    public static CutOff Select(IReadOnlyList<string> sharesFiles, long pairs, long rank, long[] firstHistogram, long budget)
     {
         if (rank < 1 || rank > pairs) throw new ArgumentOutOfRangeException(nameof(rank));
         long capacity = Math.Max(1024, budget / BytesPerFraction);
@@ -44,7 +44,7 @@ internal static class CutOffSelector
             if (inBucket <= capacity || levels * ShareHistogram.DigitBits == 64) break;
             histogram = new long[ShareHistogram.Buckets];
             passes++;
-            ForEachShare(sharesPath, share =>
+            ForEachShare(sharesFiles, share =>
             {
                 ulong key = share.Key;
                 if (ShareHistogram.HasPrefix(key, prefix, levels)) histogram[ShareHistogram.Digit(key, levels)]++;
@@ -53,7 +53,7 @@ internal static class CutOffSelector
 
         var gathered = new Dictionary<Share, long>();
         passes++;
-        ForEachShare(sharesPath, share =>
+        ForEachShare(sharesFiles, share =>
         {
             if (!ShareHistogram.HasPrefix(share.Key, prefix, levels)) return;
             var reduced = share.Reduced();
@@ -73,15 +73,18 @@ internal static class CutOffSelector
         throw new InvalidOperationException("the shares file changed between the passes of the selection");
     }
 
-    /// <summary>Streams every pair's share from <c>shares.bin</c>.</summary>
-    public static void ForEachShare(string sharesPath, Action<Share> visit)
+    /// <summary>Streams every pair's share from the shares files.</summary>
+    public static void ForEachShare(IReadOnlyList<string> sharesFiles, Action<Share> visit)
     {
-        using var reader = new SpillReader(sharesPath);
-        while (!reader.AtEnd)
+        foreach (string path in sharesFiles)
         {
-            long total = (long)reader.ReadVarint();
-            long pairs = (long)reader.ReadVarint();
-            for (long i = 0; i < pairs; i++) visit(new Share((long)reader.ReadVarint(), total));
+            using var reader = new SpillReader(path);
+            while (!reader.AtEnd)
+            {
+                long total = (long)reader.ReadVarint();
+                long pairs = (long)reader.ReadVarint();
+                for (long i = 0; i < pairs; i++) visit(new Share((long)reader.ReadVarint(), total));
+            }
         }
     }
 }

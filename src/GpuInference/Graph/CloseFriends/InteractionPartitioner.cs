@@ -23,7 +23,7 @@ internal static class InteractionPartitioner
     public const int MaxPartitions = 256;
 
     public static (PartitionFile[] Partitions, ReadCounts Counts) Partition(
-        string path, string folder, CloseFriendOptions options, IAnalysisProgress progress)
+        string path, string folder, CloseFriendOptions options, int workers, IAnalysisProgress progress)
     {
         long fileBytes = new FileInfo(path).Length;
         using Stream input = InputFile.OpenRead(path);
@@ -34,10 +34,11 @@ internal static class InteractionPartitioner
             { CanSeek: true } => () => input.Position,
             _ => () => 0,
         };
+        // Each of the second pass's workers aggregates one partition at a time in its share of the budget.
         // Rows are guessed from the size (about 12 bytes a plain row, 3 a gzip one: a guess on the high side, which
         // only makes partitions smaller); a partition that still outgrows the budget is split again later.
         long guessedRows = gzip ? fileBytes / 3 : fileBytes / 12;
-        int count = (int)Math.Clamp((guessedRows * PairAggregator.BytesPerRow * 5 / 4) / PairAggregator.RowBudget(options.MemoryBytes) + 1, 1, MaxPartitions);
+        int count = (int)Math.Clamp((guessedRows * PairAggregator.BytesPerRow * 5 / 4) / PairAggregator.RowBudget(options.MemoryBytes / workers) + 1, 1, MaxPartitions);
         int bufferSize = (int)Math.Clamp(options.MemoryBytes / 2 / count, 4096, 1 << 20);
 
         using var csv = new CsvReader(input, path);

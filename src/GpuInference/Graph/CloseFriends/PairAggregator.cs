@@ -4,14 +4,15 @@ using GpuInference.Data;
 namespace GpuInference.Graph.CloseFriends;
 
 /// <summary>
-/// The second pass: one partition at a time, sums repeated (src, dst) rows into pairs, sums each person's pairs
-/// into their total, and writes two files in the same order (people in order of first sight within a partition,
-/// friends likewise): <c>pairs.bin</c> (src, number of pairs, total, then dst and count of each pair) for the
-/// output, and the much smaller <c>shares.bin</c> (total, number of pairs, then each count) for the selection of
-/// the cut-off. The first histogram of that selection (<see cref="ShareHistogram"/>) is built here on the way.
-/// A partition larger than the budget is split again by a fresh hash of src and aggregated piece by piece.
+/// One worker of the second pass (<see cref="PairAggregation"/>): takes a partition, sums repeated (src, dst) rows
+/// into pairs, sums each person's pairs into their total, and writes two files in the same order (people in order
+/// of first sight within the partition, friends likewise): a pairs file (src, number of pairs, total, then dst and
+/// count of each pair) for the output, and the much smaller shares file (total, number of pairs, then each count)
+/// for the selection of the cut-off. The first histogram of that selection (<see cref="ShareHistogram"/>) is built
+/// here on the way. A partition larger than the worker's budget is split again by a fresh hash of src and
+/// aggregated piece by piece.
 /// </summary>
-internal sealed class PairAggregator : IDisposable
+internal sealed class PairAggregator
 {
     /// <summary>
     /// Working memory per spilled row while a partition is aggregated: its 64-bit pair key and its count, twice for
@@ -26,45 +27,43 @@ internal sealed class PairAggregator : IDisposable
     /// <summary>Shares above this can lose digits as doubles (2^53), which the selection's order relies on.</summary>
     private const long MaxExactTotal = 1L << 53;
 
+    private const int RadixBits = 11;
+    private const int RadixMask = (1 << RadixBits) - 1;
+
     private readonly string _inputPath;
     private readonly string _folder;
     private readonly long _budget;
     private readonly long _memory;
-    private readonly IAnalysisProgress _progress;
+    private readonly int _worker;
     private readonly IdInterner _ids;
-    private readonly SpillWriter _pairs;
-    private readonly SpillWriter _shares;
-    private const int RadixBits = 11;
-    private const int RadixMask = (1 << RadixBits) - 1;
-
+    private SpillWriter _pairs = null!;
+    private SpillWriter _shares = null!;
     private ulong[] _keys = [];
     private long[] _counts = [];
     private ulong[] _keysBack = [];
     private long[] _countsBack = [];
-    private long _rowsDone;
     private int _splits;
 
-    public PairAggregator(string inputPath, string folder, long budget, IAnalysisProgress progress)
+    /// <param name="inputPath">The interaction log, for messages.</param>
+    /// <param name="folder">Where split partitions are written.</param>
+    /// <param name="budget">This worker's share of the working memory.</param>
+    /// <param name="memory">The whole budget, for messages.</param>
+    /// <param name="worker">The worker's number, which keeps its file names apart from the others'.</param>
+    public PairAggregator(string inputPath, string folder, long budget, long memory, int worker)
     {
         _inputPath = inputPath;
         _folder = folder;
         _ids = new IdInterner(DenseIdBytes(budget));
         _budget = RowBudget(budget);
-        _memory = budget;
-        _progress = progress;
-        _pairs = new SpillWriter(PairsPath, 1 << 20);
-        _shares = new SpillWriter(SharesPath, 1 << 20);
+        _memory = memory;
+        _worker = worker;
     }
 
-    /// <summary>An eighth of the budget goes to the interner's direct table of small integer ids.</summary>
+    /// <summary>An eighth of a worker's budget goes to the interner's direct table of small integer ids.</summary>
     public static long DenseIdBytes(long budget) => budget / 8;
 
     /// <summary>The rest pays for rows (see <see cref="BytesPerRow"/>).</summary>
     public static long RowBudget(long budget) => budget - DenseIdBytes(budget);
-
-    public string PairsPath => Path.Combine(_folder, "pairs.bin");
-
-    public string SharesPath => Path.Combine(_folder, "shares.bin");
 
     /// <summary>Counts of the pairs' shares by their top 16 bits (see <see cref="ShareHistogram"/>).</summary>
     public long[] FirstHistogram { get; } = new long[ShareHistogram.Buckets];
@@ -76,28 +75,20 @@ internal sealed class PairAggregator : IDisposable
     /// <summary>Partition files aggregated (the first pass's plus those made by splitting).</summary>
     public int Partitions { get; private set; }
 
-    /// <summary>Bytes of the spill files this pass wrote (pairs, shares, and any re-split partitions).</summary>
+    /// <summary>Bytes of the spill files this worker wrote (pairs, shares, and any re-split partitions).</summary>
     public long SpilledBytes { get; private set; }
 
-    /// <summary>Aggregates every partition, deleting each once done.</summary>
-    public void Run(IReadOnlyList<PartitionFile> partitions)
+    /// <summary>Aggregates one partition of the first pass (deleting it) into <paramref name="pairsPath"/> and <paramref name="sharesPath"/>.</summary>
+    public void AggregateInto(PartitionFile partition, string pairsPath, string sharesPath)
     {
-        long rows = partitions.Sum(p => p.Rows);
-        long largest = partitions.Count == 0 ? 0 : partitions.Max(p => p.Rows);
-        long fits = _budget / BytesPerRow;
-        int capacity = (int)Math.Min(Math.Min(largest, fits), Array.MaxLength);
-        EnsureCapacity(Math.Max(capacity, 1));
-        _progress.Begin("aggregating pairs", rows);
-        foreach (var partition in partitions)
+        using (_pairs = new SpillWriter(pairsPath, 1 << 20))
+        using (_shares = new SpillWriter(sharesPath, 1 << 20))
         {
             Aggregate(partition, depth: 0);
-            _rowsDone += partition.Rows;
-            _progress.Advance(_rowsDone);
+            _pairs.Flush();
+            _shares.Flush();
+            SpilledBytes += _pairs.Length + _shares.Length;
         }
-        _progress.End();
-        _pairs.Flush();
-        _shares.Flush();
-        SpilledBytes += _pairs.Length + _shares.Length;
     }
 
     private void Aggregate(PartitionFile partition, int depth)
@@ -294,7 +285,7 @@ internal sealed class PairAggregator : IDisposable
         int split = ++_splits;
         try
         {
-            for (int p = 0; p < count; p++) writers[p] = new SpillWriter(Path.Combine(_folder, $"split-{split}-{p}.bin"), bufferSize);
+            for (int p = 0; p < count; p++) writers[p] = new SpillWriter(Path.Combine(_folder, $"split-{_worker}-{split}-{p}.bin"), bufferSize);
             using var reader = new SpillReader(partition.Path);
             for (long i = 0; i < partition.Rows; i++)
             {
@@ -337,16 +328,4 @@ internal sealed class PairAggregator : IDisposable
         sum <= long.MaxValue - n ? sum + n : throw new DataFormatException(_inputPath, $"the actions of person {Quote(src)} add up to more than 2^63 - 1");
 
     private string Quote(uint id) => $"'{PersonId.ToText(_ids[(int)id])}'";
-
-    public void Dispose()
-    {
-        try
-        {
-            _pairs.Dispose();
-        }
-        finally
-        {
-            _shares.Dispose();
-        }
-    }
 }

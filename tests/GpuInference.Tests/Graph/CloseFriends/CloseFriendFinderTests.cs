@@ -12,10 +12,11 @@ public sealed class CloseFriendFinderTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private (CloseFriendSummary Summary, HashSet<(string, string)> Edges) Run(string input, double percentile = 90, long memory = CloseFriendOptions.DefaultMemoryBytes, string output = "edges.csv")
+    private (CloseFriendSummary Summary, HashSet<(string, string)> Edges) Run(
+        string input, double percentile = 90, long memory = CloseFriendOptions.DefaultMemoryBytes, string output = "edges.csv", int threads = 0)
     {
         string path = _files.PathOf(output);
-        var summary = CloseFriendFinder.Run(input, path, new CloseFriendOptions { Percentile = percentile, MemoryBytes = memory });
+        var summary = CloseFriendFinder.Run(input, path, new CloseFriendOptions { Percentile = percentile, MemoryBytes = memory, Threads = threads });
         return (summary, CloseFriendOracle.ReadEdges(path));
     }
 
@@ -174,12 +175,18 @@ public sealed class CloseFriendFinderTests : IDisposable
     {
         string path = _files.PathOf("log.csv");
         InteractionLogSimulator.Write(path, new InteractionLogOptions { Rows = 200_000, Seed = 7 });
-        var (bounded, boundedEdges) = Run(path, memory: CloseFriendOptions.MinimumMemoryBytes, output: "bounded.csv");
-        var (unbounded, unboundedEdges) = Run(path, output: "unbounded.csv");
+        var (bounded, boundedEdges) = Run(path, memory: CloseFriendOptions.MinimumMemoryBytes, output: "bounded.csv", threads: 1);
+        var (threaded, threadedEdges) = Run(path, memory: CloseFriendOptions.MinimumMemoryBytes, output: "threaded.csv", threads: 3);
+        var (unbounded, unboundedEdges) = Run(path, output: "unbounded.csv", threads: 1);
         Assert.True(bounded.Partitions > 4, $"only {bounded.Partitions} partitions");
         Assert.Equal(1, unbounded.Partitions);
         Assert.Equal(unboundedEdges, boundedEdges);
+        Assert.Equal(unboundedEdges, threadedEdges);
         Assert.Equal(unbounded with { Partitions = 0, SpilledBytes = 0, SelectionPasses = 0 }, bounded with { Partitions = 0, SpilledBytes = 0, SelectionPasses = 0 });
+        Assert.Equal(unbounded with { Partitions = 0, SpilledBytes = 0, SelectionPasses = 0 }, threaded with { Partitions = 0, SpilledBytes = 0, SelectionPasses = 0 });
+        // The same options give the same file, byte for byte, whichever thread finished first.
+        Run(path, memory: CloseFriendOptions.MinimumMemoryBytes, output: "threaded-again.csv", threads: 3);
+        Assert.Equal(File.ReadAllBytes(_files.PathOf("threaded.csv")), File.ReadAllBytes(_files.PathOf("threaded-again.csv")));
 
         var rows = File.ReadLines(path).Skip(1).Select(line => line.Split(',')).Select(f => (f[0], f[1], f[2]));
         AssertMatches(CloseFriendOracle.Compute(rows, 90), bounded, boundedEdges);
@@ -202,7 +209,7 @@ public sealed class CloseFriendFinderTests : IDisposable
     {
         var rows = Enumerable.Range(0, 40_000).Select(i => ("hub", $"f{i}", "1")).Append(("other", "hub", "1"));
         string path = _files.Write("log.csv", CloseFriendOracle.ToCsv(rows));
-        var error = Assert.Throws<DataFormatException>(() => Run(path, memory: CloseFriendOptions.MinimumMemoryBytes));
+        var error = Assert.Throws<DataFormatException>(() => Run(path, memory: CloseFriendOptions.MinimumMemoryBytes, threads: 2));
         Assert.Contains("'hub'", error.Message);
         Assert.Contains("raise --memory", error.Message);
         Assert.False(File.Exists(_files.PathOf("edges.csv")));
