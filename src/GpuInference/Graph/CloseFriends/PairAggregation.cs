@@ -23,7 +23,12 @@ internal static class PairAggregation
     {
         workers = Math.Clamp(workers, 1, Math.Max(1, partitions.Count));
         var aggregators = new PairAggregator[workers];
-        for (int w = 0; w < workers; w++) aggregators[w] = new PairAggregator(inputPath, folder, budget / workers, budget, w);
+        long largest = partitions.Count == 0 ? 0 : partitions.Max(p => p.Rows);
+        for (int w = 0; w < workers; w++)
+        {
+            aggregators[w] = new PairAggregator(inputPath, folder, budget / workers, budget, w);
+            aggregators[w].Reserve(largest);
+        }
         string[] pairsFiles = new string[partitions.Count], sharesFiles = new string[partitions.Count];
         for (int i = 0; i < partitions.Count; i++)
         {

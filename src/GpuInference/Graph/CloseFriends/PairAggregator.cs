@@ -78,6 +78,12 @@ internal sealed class PairAggregator
     /// <summary>Bytes of the spill files this worker wrote (pairs, shares, and any re-split partitions).</summary>
     public long SpilledBytes { get; private set; }
 
+    /// <summary>
+    /// Allocates the row arrays once for the largest partition to come (or as many rows as the budget holds), so
+    /// that partitions of slightly different sizes do not leave a trail of outgrown arrays behind.
+    /// </summary>
+    public void Reserve(long rows) => EnsureCapacity((int)Math.Min(Math.Max(rows, 1), Math.Min(_budget / BytesPerRow, Array.MaxLength)));
+
     /// <summary>Aggregates one partition of the first pass (deleting it) into <paramref name="pairsPath"/> and <paramref name="sharesPath"/>.</summary>
     public void AggregateInto(PartitionFile partition, string pairsPath, string sharesPath)
     {
