@@ -44,7 +44,9 @@ public sealed class CloseFriendsMemoryTests : IDisposable
     private (long PeakBytes, string Output) RunChild(string log, string output, string memory)
     {
         string program = Path.Combine(AppContext.BaseDirectory, "gpuinference.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // `dotnet test` names the host it runs under; elsewhere the one on PATH.
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } named ? named : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { program, "close-friends", "--interactions", log, "--out", _files.PathOf(output), "--memory", memory }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEndAsync();
