@@ -24,10 +24,12 @@ namespace GpuInference.Graph.CloseFriends;
 /// every pair with share ≥ c is a close friend: ties at the cut-off are all included, so at least M − k + 1 pairs
 /// are chosen (P = 0 chooses every pair, P = 100 the pairs with the largest share).</para>
 /// <para><b>Output</b>: <c>src,dst</c> rows (dst is a close friend of src), the form <c>analyze</c> reads, grouped
-/// by person; gzip when the name ends in <c>.gz</c>. It is written under a temporary name and renamed into place
+/// by person (in partition order, so the order, not the set, depends on the budget and the threads); gzip when
+/// the name ends in <c>.gz</c>. It is written under a temporary name and renamed into place
 /// only when everything succeeded, so a failed run leaves no partial file and an earlier file is replaced whole.</para>
 /// <para><b>Passes</b>: (1) the CSV is read once and its rows spread over partition files by a hash of src;
-/// (2) each partition is aggregated in memory (sorting 64-bit pair keys), writing each person's pairs and total;
+/// (2) each partition is aggregated in memory (radix-sorting 64-bit pair keys), <see cref="CloseFriendOptions.Threads"/>
+/// partitions at once, each in its share of the budget, writing each person's pairs and total;
 /// (3) radix selection over the pairs' shares finds the cut-off in one to five sequential passes over a compact
 /// file (~2 bytes a pair); (4) the pairs are read once more and those at or above the cut-off written.</para>
 /// </remarks>
