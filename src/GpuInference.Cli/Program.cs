@@ -21,6 +21,7 @@ internal static class Program
             PackCommand.Create(output),
             DevicesCommand.Create(output),
             SelfCheckCommand.Create(output),
+            CloseFriendsCommand.Create(output),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
