@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using GpuInference.Backends;
 using GpuInference.Backends.Cpu;
 using GpuInference.Bench;
+using GpuInference.Graph;
 
 // `dotnet run -c Release --project bench/GpuInference.Bench -- quick N` times one batch of 64 on the CPU backend;
 // anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *`).
@@ -13,7 +14,7 @@ if (args.Length >= 1 && args[0] == "quick")
     GpuInference.Design.SpilloverProblem problem;
     if (File.Exists(what))
     {
-        var packed = GpuInference.Data.DatasetPack.Read(what);
+        var packed = GpuInference.Graph.DatasetPack.Read(what);
         problem = GpuInference.Design.SpilloverDesignBuilder.Build(packed.Nodes, packed.Graph);
     }
     else

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GpuInference.Cli.Terminal;
 using GpuInference.Reporting;
 using Spectre.Console;
+using GpuInference.Analysis;
 
 namespace GpuInference.Cli.Commands;
 

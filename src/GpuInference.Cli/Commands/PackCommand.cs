@@ -2,6 +2,7 @@ using System.CommandLine;
 using GpuInference.Cli.Terminal;
 using GpuInference.Data;
 using Spectre.Console;
+using GpuInference.Graph;
 
 namespace GpuInference.Cli.Commands;
 

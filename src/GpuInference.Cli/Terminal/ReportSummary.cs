@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuInference.Reporting;
 using Spectre.Console;
+using GpuInference.Analysis;
 
 namespace GpuInference.Cli.Terminal;
 

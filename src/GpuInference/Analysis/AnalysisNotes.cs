@@ -1,6 +1,5 @@
 using GpuInference.Design;
 using GpuInference.Graph;
-using GpuInference.Reporting;
 
 namespace GpuInference.Analysis;
 
@@ -21,14 +20,14 @@ public static class AnalysisNotes
         }
         if (friendless > 0)
         {
-            notes.Add($"{ReportFormat.Count(friendless, "unit has", "units have")} no close friend. They are kept in the spillover regression, " +
+            notes.Add($"{Count(friendless, "unit has", "units have")} no close friend. They are kept in the spillover regression, " +
                 "in the strata of 0 close friends, where both exposures are 0: they inform the own-treatment coefficients and the stratum means, not the spillover slopes.");
         }
         int singletons = 0;
         for (int s = 0; s < problem.StratumCount; s++) singletons += problem.StratumSize(s) == 1 ? 1 : 0;
         if (singletons > 0)
         {
-            notes.Add($"{ReportFormat.Count(singletons, "stratum holds", "strata hold")} a single unit. Such a unit is fitted exactly by its stratum's " +
+            notes.Add($"{Count(singletons, "stratum holds", "strata hold")} a single unit. Such a unit is fitted exactly by its stratum's " +
                 "fixed effect and adds nothing to the spillover estimates, but it is kept, and its stratum is counted in the degrees of freedom " +
                 "of the model-based standard errors, as every fixed effect is.");
         }
@@ -43,4 +42,8 @@ public static class AnalysisNotes
         }
         return notes;
     }
+
+    /// <summary>"1 unit has" or "1,234 units have".</summary>
+    private static string Count(long count, string one, string many) =>
+        count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 }

@@ -1,7 +1,6 @@
 using GpuInference.Data;
 using GpuInference.Design;
 using GpuInference.Estimation;
-using GpuInference.Reporting;
 
 namespace GpuInference.Analysis;
 

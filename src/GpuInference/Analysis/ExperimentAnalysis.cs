@@ -5,23 +5,8 @@ using GpuInference.Design;
 using GpuInference.Estimation;
 using GpuInference.Graph;
 using GpuInference.Inference;
-using GpuInference.Reporting;
 
 namespace GpuInference.Analysis;
-
-/// <summary>Progress of a long analysis, for the command line to draw.</summary>
-public interface IAnalysisProgress
-{
-    /// <summary>A phase starts; <paramref name="total"/> steps when it counts them, else 0.</summary>
-    void Begin(string phase, long total);
-
-    void Advance(long done);
-
-    void End();
-
-    /// <summary>A warning the user must see (a fallback, a skipped backend).</summary>
-    void Warn(string message);
-}
 
 /// <summary>
 /// The whole analysis of the paper on a loaded experiment: direct effects, the spillover regression and its

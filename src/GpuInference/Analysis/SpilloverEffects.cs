@@ -2,7 +2,7 @@ using GpuInference.Backends;
 using GpuInference.Design;
 using GpuInference.Estimation;
 using GpuInference.Inference;
-using GpuInference.Reporting;
+using GpuInference.Data;
 
 namespace GpuInference.Analysis;
 

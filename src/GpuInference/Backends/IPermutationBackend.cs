@@ -12,7 +12,7 @@ public readonly record struct PermutationBatch(ulong Seed, long First, int Count
 /// <summary>
 /// The seam between the statistics and the hardware. A backend holds one <see cref="Design.SpilloverProblem"/>
 /// (uploaded once) and fits the spillover regression for batches of permutations:
-/// permuted assignment → exposures → chunk sums → the solve of <see cref="Inference.SpilloverMoments"/>.
+/// permuted assignment → exposures → chunk sums → the solve of <see cref="SpilloverMoments"/>.
 /// The host receives only the coefficients. Every backend must return, for the same problem and batch, the same
 /// bits as the CPU backend (see SpilloverMoments for why that is possible).
 /// </summary>

@@ -1,4 +1,3 @@
-using GpuInference.Design;
 
 namespace GpuInference.Data;
 

@@ -1,3 +1,5 @@
+using GpuInference.Data;
+
 namespace GpuInference.Design;
 
 /// <summary>

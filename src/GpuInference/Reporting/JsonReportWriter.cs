@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GpuInference.Inference;
+using GpuInference.Analysis;
 
 namespace GpuInference.Reporting;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GpuInference.Inference;
+using GpuInference.Analysis;
 
 namespace GpuInference.Reporting;
 

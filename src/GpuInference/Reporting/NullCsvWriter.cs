@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuInference.Analysis;
 
 namespace GpuInference.Reporting;
 

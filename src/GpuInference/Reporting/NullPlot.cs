@@ -1,5 +1,6 @@
 using System.Text;
 using GpuInference.Inference;
+using GpuInference.Analysis;
 
 namespace GpuInference.Reporting;
 

@@ -1,3 +1,5 @@
+using GpuInference.Analysis;
+
 namespace GpuInference.Reporting;
 
 /// <summary>Writes every output of a report into one folder, under the names of <see cref="ReportFiles"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GpuInference.Analysis;
 
 namespace GpuInference.Reporting;
 

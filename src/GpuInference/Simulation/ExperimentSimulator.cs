@@ -1,6 +1,5 @@
 using System.Text;
 using GpuInference.Data;
-using GpuInference.Design;
 
 namespace GpuInference.Simulation;
 

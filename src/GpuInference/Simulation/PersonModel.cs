@@ -1,4 +1,4 @@
-using GpuInference.Design;
+using GpuInference.Data;
 
 namespace GpuInference.Simulation;
 

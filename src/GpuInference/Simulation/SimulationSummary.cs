@@ -9,7 +9,7 @@ public sealed record SimulationSummary
     /// <summary>Directed close-friend edges written.</summary>
     public required long EdgeCount { get; init; }
 
-    /// <summary>People per cell, indexed by <see cref="Design.TreatmentCell"/> (Neither, Banner, Feed, Both).</summary>
+    /// <summary>People per cell, indexed by <see cref="Data.TreatmentCell"/> (Neither, Banner, Feed, Both).</summary>
     public required long[] CellCounts { get; init; }
 
     /// <summary>People with an outcome (not left empty).</summary>

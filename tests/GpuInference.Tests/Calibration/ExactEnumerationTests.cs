@@ -3,6 +3,7 @@ using GpuInference.Backends.Cpu;
 using GpuInference.Design;
 using GpuInference.Inference;
 using GpuInference.Tests.Support;
+using GpuInference.Data;
 
 namespace GpuInference.Tests.Calibration;
 

@@ -1,3 +1,5 @@
+using GpuInference.Graph;
+
 namespace GpuInference.Tests.Cli;
 
 /// <summary>
@@ -94,7 +96,7 @@ public class UsageCheckTests
         var run = CliRunner.Run("analyze", "--pack", dir, "--backend", "cpu", "--out", Path.Combine(dir, "report"));
         Assert.Equal(3, run.Exit);
         AssertOneLine($"{dir}: is a folder, not a file", run.Error);
-        Assert.Equal($"{dir}: is a folder, not a file", Assert.Throws<GpuInference.Data.DataFormatException>(() => GpuInference.Data.DatasetPack.Read(dir)).Message);
+        Assert.Equal($"{dir}: is a folder, not a file", Assert.Throws<GpuInference.Data.DataFormatException>(() => GpuInference.Graph.DatasetPack.Read(dir)).Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using GpuInference.Backends;
 using GpuInference.Backends.Cpu;
 using GpuInference.Design;
 using GpuInference.Tests.Support;
+using GpuInference.Data;
 
 namespace GpuInference.Tests.Permutations;
 

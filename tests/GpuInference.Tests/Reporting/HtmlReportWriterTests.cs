@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using GpuInference.Inference;
 using GpuInference.Reporting;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GpuInference.Reporting;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

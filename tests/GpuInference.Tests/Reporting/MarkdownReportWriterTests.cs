@@ -1,4 +1,5 @@
 using GpuInference.Reporting;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuInference.Inference;
 using GpuInference.Reporting;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

@@ -1,5 +1,6 @@
 using GpuInference.Reporting;
 using GpuInference.Tests.Data;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

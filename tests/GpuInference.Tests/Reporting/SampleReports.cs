@@ -1,5 +1,6 @@
 using GpuInference.Inference;
 using GpuInference.Reporting;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

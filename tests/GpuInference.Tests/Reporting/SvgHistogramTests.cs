@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using GpuInference.Inference;
 using GpuInference.Reporting;
+using GpuInference.Analysis;
 
 namespace GpuInference.Tests.Reporting;
 

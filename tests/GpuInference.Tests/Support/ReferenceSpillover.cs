@@ -2,6 +2,7 @@ using GpuInference.Backends;
 using GpuInference.Design;
 using GpuInference.Inference;
 using GpuInference.Random;
+using GpuInference.Data;
 
 namespace GpuInference.Tests.Support;
 

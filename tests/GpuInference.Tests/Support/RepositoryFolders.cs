@@ -3,14 +3,16 @@ namespace GpuInference.Tests.Support;
 /// <summary>Folders of the repository the tests run from, found by walking up from the test binaries.</summary>
 public static class RepositoryFolders
 {
-    /// <summary>The kernel sources (<c>kernels/</c>).</summary>
-    public static string Kernels()
+    /// <summary>The repository root: the folder holding GpuInference.sln.</summary>
+    public static string Root
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        get
         {
-            string candidate = Path.Combine(dir.FullName, "kernels");
-            if (File.Exists(Path.Combine(candidate, "platform.h"))) return candidate;
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "GpuInference.sln"))) return dir.FullName;
+            }
+            throw new DirectoryNotFoundException("GpuInference.sln not found above the test directory");
         }
-        throw new DirectoryNotFoundException("kernels/ not found above the test directory");
     }
 }

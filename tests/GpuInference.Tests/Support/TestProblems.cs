@@ -1,5 +1,6 @@
 using GpuInference.Design;
 using GpuInference.Random;
+using GpuInference.Data;
 
 namespace GpuInference.Tests.Support;
 

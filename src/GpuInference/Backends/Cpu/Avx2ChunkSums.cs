@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using GpuInference.Design;
-using GpuInference.Inference;
 
 namespace GpuInference.Backends.Cpu;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuInference.Design;
 using GpuInference.Random;
+using GpuInference.Data;
 
 namespace GpuInference.Backends.Cpu;
 

@@ -1,5 +1,4 @@
 using GpuInference.Design;
-using GpuInference.Inference;
 
 namespace GpuInference.Backends.Cpu;
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using GpuInference.Design;
 using GpuInference.Kernels;
 using GpuInference.Kernels.Random;
+using GpuInference.Data;
 
 namespace GpuInference.Backends.Devices;
 

@@ -1,5 +1,4 @@
 using GpuInference.Design;
-using GpuInference.Inference;
 using GpuInference.Kernels;
 using GpuInference.Kernels.Random;
 using GpuInference.Random;

@@ -1,4 +1,3 @@
-using GpuInference.Analysis;
 using GpuInference.Data;
 
 namespace GpuInference.Graph.CloseFriends;

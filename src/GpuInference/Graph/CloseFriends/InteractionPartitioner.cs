@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.IO.Compression;
-using GpuInference.Analysis;
 using GpuInference.Data;
 
 namespace GpuInference.Graph.CloseFriends;

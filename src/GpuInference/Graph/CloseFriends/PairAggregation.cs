@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using GpuInference.Analysis;
 
 namespace GpuInference.Graph.CloseFriends;
 

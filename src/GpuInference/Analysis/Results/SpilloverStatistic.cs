@@ -1,6 +1,6 @@
 using GpuInference.Inference;
 
-namespace GpuInference.Reporting;
+namespace GpuInference.Analysis;
 
 /// <summary>
 /// One spillover coefficient with its permutation test: the change in turnout per additional close friend in a

@@ -1,4 +1,4 @@
-namespace GpuInference.Reporting;
+namespace GpuInference.Analysis;
 
 /// <summary>What was analysed and how: everything needed to reproduce or audit a run.</summary>
 public sealed record RunMetadata

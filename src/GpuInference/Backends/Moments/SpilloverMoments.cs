@@ -1,6 +1,6 @@
 using GpuInference.Design;
 
-namespace GpuInference.Inference;
+namespace GpuInference.Backends;
 
 /// <summary>
 /// The sufficient statistics of one permutation's spillover regression, and the small solve that turns them into

@@ -1,4 +1,4 @@
-namespace GpuInference.Design;
+namespace GpuInference.Data;
 
 /// <summary>A node's cell of the 2×2 design, as two bits so that a kernel can test each with a mask.</summary>
 [Flags]

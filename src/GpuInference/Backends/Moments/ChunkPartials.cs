@@ -1,6 +1,6 @@
 using GpuInference.Design;
 
-namespace GpuInference.Inference;
+namespace GpuInference.Backends;
 
 /// <summary>
 /// Per-chunk, per-permutation sums (S, Q as integers; P as doubles) for one batch, and their reduction to

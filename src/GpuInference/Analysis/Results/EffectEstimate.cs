@@ -1,4 +1,4 @@
-namespace GpuInference.Reporting;
+namespace GpuInference.Analysis;
 
 /// <summary>
 /// One direct-effect estimate as the report shows it, in outcome units (0.0024 is a 0.24 percentage-point rise in

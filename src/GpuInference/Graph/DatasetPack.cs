@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using GpuInference.Design;
 using GpuInference.Graph;
+using GpuInference.Data;
 
-namespace GpuInference.Data;
+namespace GpuInference.Graph;
 
 /// <summary>A nodes table and its close-friend graph, as stored together in a pack file.</summary>
 public sealed record PackedDataset(NodeTable Nodes, CsrGraph Graph);

@@ -1,6 +1,6 @@
 using GpuInference.Inference;
 
-namespace GpuInference.Reporting;
+namespace GpuInference.Analysis;
 
 /// <summary>
 /// Everything a report shows, as plain data: the writers (JSON, Markdown, CSV, SVG) read it and compute nothing

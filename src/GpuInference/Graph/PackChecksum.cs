@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace GpuInference.Data;
+namespace GpuInference.Graph;
 
 /// <summary>
 /// A 64-bit checksum for pack sections: four independent multiply-rotate lanes in the style of xxHash64, which runs

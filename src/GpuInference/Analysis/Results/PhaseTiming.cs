@@ -1,4 +1,4 @@
-namespace GpuInference.Reporting;
+namespace GpuInference.Analysis;
 
 /// <summary>Wall-clock time spent in one phase of a run (load, graph, design, estimation, permutations, report...).</summary>
 /// <param name="Phase">Short phase name, used as a JSON key.</param>

@@ -1,6 +1,6 @@
 using GpuInference.Design;
 
-namespace GpuInference.Inference;
+namespace GpuInference.Backends;
 
 /// <summary>
 /// The sufficient statistics of a batch, stratum by stratum: for each stratum s and permutation p, S (4 integers),

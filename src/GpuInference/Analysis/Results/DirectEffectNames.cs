@@ -1,4 +1,4 @@
-namespace GpuInference.Reporting;
+namespace GpuInference.Analysis;
 
 /// <summary>
 /// The names of the direct effects of the paper's Fig 2, used as JSON keys, with the words the Markdown report
