@@ -1,3 +1,4 @@
+using GpuInference.Engine;
 using System.CommandLine;
 using GpuInference.Analysis;
 using GpuInference.Cli.Terminal;
@@ -37,13 +38,19 @@ internal static class AnalyzeCommand
             double fraction = parsed.GetValue(MatchFraction);
             if (!(fraction > 0 && fraction <= 1)) throw new UsageException("--match-fraction must be in (0, 1].");
             string backend = parsed.GetValue(Backend)!;
-            RequireKnownBackend(backend);
             int? device = parsed.GetValue(Device);
             if (device < 0) throw new UsageException("--device counts from 0.");
             if (GpuInference.Estimation.CovarianceSpecification.IsClustered(parsed.GetValue(Se)))
                 throw new UsageException($"--se {parsed.GetValue(Se)}: analyze has no cluster variable; use Classical, HC0, HC1, HC2 or HC3.");
-            // Before any data is read: a backend asked for by name that cannot run here stops the run at once.
-            GpuInference.Backends.BackendSession.Check(backend, GpuInference.Backends.BackendProviders.Default, new GpuInference.Backends.BackendOptions { Device = device });
+            // Before any data is read: a misspelt backend is a usage error, and one named that cannot run here stops the run at once.
+            try
+            {
+                Front.CheckBackend(backend, device);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
             return new AnalysisOptions
             {
                 Permutations = permutations,
@@ -58,13 +65,8 @@ internal static class AnalyzeCommand
         }
     }
 
-    /// <summary>A misspelt backend is a mistake on the command line, not a missing driver.</summary>
-    private static void RequireKnownBackend(string backend)
-    {
-        var names = GpuInference.Backends.BackendProviders.Default.Select(p => p.Name).ToArray();
-        if (string.Equals(backend, "auto", StringComparison.OrdinalIgnoreCase) || names.Contains(backend, StringComparer.OrdinalIgnoreCase)) return;
-        throw new UsageException($"--backend: unknown backend '{backend}' (choose auto, {string.Join(", ", names)}).");
-    }
+    /// <summary>The library's front door, with its default backends.</summary>
+    internal static readonly Experiments Front = new();
 
     public static Command Create(TextWriter output)
     {
@@ -90,14 +92,10 @@ internal static class AnalyzeCommand
     {
         AnalysisOptions analysis = options.Analysis(parsed);
         using ReportPublication publication = ReportOutput.Begin(outDir);
-        DatasetLoader.Check(options.Inputs, parsed);
+        ExperimentInputs inputs = options.Inputs.Experiment(parsed);
         publication.Retract();
-        AnalysisReport report = ConsoleProgress.Run(console, progress =>
-        {
-            LoadedDataset data = DatasetLoader.Load(options.Inputs, parsed, progress);
-            return ExperimentAnalysis.Run(data.Nodes, data.Graph, analysis, GpuInference.Backends.BackendProviders.Default, progress, data.Timings, data.Inputs);
-        });
-        publication.Publish(report);
+        AnalysisReport report = ConsoleProgress.Run(console, progress => Front.Analyze(inputs, analysis, progress));
+        Experiments.Publish(publication, report);
         return report;
     }
 }

@@ -1,3 +1,4 @@
+using GpuInference.Engine;
 using System.CommandLine;
 using GpuInference.Data;
 using GpuInference.Graph;
@@ -45,6 +46,31 @@ internal sealed class InputOptions
         string[] levels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (levels.Length == 0) throw new UsageException("--vote2010-levels names no level (give 'any' to accept any text).");
         return levels;
+    }
+
+    /// <summary>
+    /// The dataset the options name, checked before any work: one dataset (pack, or nodes with edges), every file
+    /// present, and the node options' own usage errors.
+    /// </summary>
+    public ExperimentInputs Experiment(ParseResult parsed)
+    {
+        var inputs = new ExperimentInputs
+        {
+            NodesPath = parsed.GetValue(Nodes),
+            EdgesPath = parsed.GetValue(Edges),
+            PackPath = parsed.GetValue(Pack),
+            NodeOptions = NodeOptions(parsed),
+            EdgeOptions = EdgeOptions(parsed),
+        };
+        try
+        {
+            inputs.Check();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        return inputs;
     }
 
     public EdgeListOptions EdgeOptions(ParseResult parsed) => new()

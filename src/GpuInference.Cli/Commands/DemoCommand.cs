@@ -1,3 +1,4 @@
+using GpuInference.Engine;
 using System.CommandLine;
 using GpuInference.Cli.Terminal;
 using GpuInference.Reporting;
@@ -15,7 +16,7 @@ internal static class DemoCommand
         var analyze = new AnalyzeCommand.Options();
         var command = new Command("demo", "Simulate an experiment (N = 1,000,000 unless given) and run the whole analysis on it.");
         simulate.AddTo(command);
-        foreach (Option option in new Option[] { analyze.Permutations, analyze.Backend, analyze.Threads, analyze.BatchSize, analyze.MatchFraction, analyze.Se })
+        foreach (Option option in new Option[] { analyze.Permutations, analyze.Seed, analyze.Backend, analyze.Device, analyze.Threads, analyze.BatchSize, analyze.MatchFraction, analyze.Se })
         {
             command.Options.Add(option);
         }
@@ -25,36 +26,21 @@ internal static class DemoCommand
         {
             IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
             string folder = parsed.GetValue(outDir)!;
-            // The report folder is checked before the simulation, not after it.
-            ReportOutput.Begin(Path.Combine(folder, "report")).Dispose();
+            string reportFolder = Path.Combine(folder, "report");
+            // The options and the report folder are checked before the simulation, not after it.
+            AnalysisOptions analysis = analyze.Analysis(parsed);
+            using ReportPublication publication = ReportOutput.Begin(reportFolder);
             var (nodes, edges, summary) = SimulateCommand.Simulate(console, simulate.Simulation(parsed), Path.Combine(folder, "data"));
             console.MarkupLine(Markup.Escape($"simulated {summary.NodeCount:N0} people and {summary.EdgeCount:N0} ties into {Path.GetDirectoryName(nodes)}"));
 
-            // Reuse analyze's own parsing by handing it the files just written.
-            ParseResult analyzeArgs = AnalyzeArguments(analyze, parsed, nodes, edges, Path.Combine(folder, "report"));
-            AnalysisReport report = AnalyzeCommand.Analyze(console, analyze, analyzeArgs, Path.Combine(folder, "report"));
-            ReportSummary.Print(console, report, Path.Combine(folder, "report"));
+            var inputs = new ExperimentInputs { NodesPath = nodes, EdgesPath = edges };
+            AnalysisReport report = ConsoleProgress.Run(console, progress => AnalyzeCommand.Front.Analyze(inputs, analysis, progress));
+            Experiments.Publish(publication, report);
+            ReportSummary.Print(console, report, reportFolder);
             console.MarkupLine(Markup.Escape(
                 $"simulated truth: direct {simulate.Simulation(parsed).BothEffect * 100:+0.00}%, banner spillover {parsed.GetValue(simulate.BannerSpillover) * 100:+0.000}%, feed spillover {parsed.GetValue(simulate.FeedSpillover) * 100:+0.000}% per friend"));
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static ParseResult AnalyzeArguments(AnalyzeCommand.Options analyze, ParseResult demo, string nodes, string edges, string outDir)
-    {
-        var command = new Command("analyze");
-        analyze.AddTo(command);
-        string[] args =
-        [
-            "--nodes", nodes, "--edges", edges, "--out", outDir,
-            "--permutations", demo.GetValue(analyze.Permutations).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--backend", demo.GetValue(analyze.Backend)!,
-            "--threads", demo.GetValue(analyze.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--batch-size", demo.GetValue(analyze.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--match-fraction", demo.GetValue(analyze.MatchFraction).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            "--se", demo.GetValue(analyze.Se).ToString(),
-        ];
-        return command.Parse(args);
     }
 }

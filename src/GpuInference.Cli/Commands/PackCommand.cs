@@ -1,3 +1,4 @@
+using GpuInference.Engine;
 using System.CommandLine;
 using GpuInference.Cli.Terminal;
 using GpuInference.Data;
@@ -31,10 +32,10 @@ internal static class PackCommand
             if (parsed.GetValue(inputs.Pack) is not null) throw new UsageException("pack takes --nodes and --edges.");
             string path = parsed.GetValue(outFile)!;
             RequireWritableFile(path);
-            DatasetLoader.Check(inputs, parsed);
-            LoadedDataset data = ConsoleProgress.Run(console, progress =>
+            ExperimentInputs experiment = inputs.Experiment(parsed);
+            LoadedExperiment data = ConsoleProgress.Run(console, progress =>
             {
-                LoadedDataset loaded = DatasetLoader.Load(inputs, parsed, progress);
+                LoadedExperiment loaded = Experiments.Load(experiment, progress);
                 progress.Begin($"writing {path}", 0);
                 DatasetPack.Write(path, loaded.Nodes, loaded.Graph);
                 progress.End();

@@ -1,3 +1,4 @@
+using GpuInference.Engine;
 using System.CommandLine;
 using System.Globalization;
 using GpuInference.Analysis.Testing;
@@ -60,8 +61,8 @@ internal static class TestCommand
             using ReportPublication publication = ReportOutput.Begin(folder);
             publication.Retract();
             IAnsiConsole console = ConsoleProgress.ConsoleFor(output);
-            NetworkTestReport report = ConsoleProgress.Run(console, progress => NetworkTest.Run(options, progress));
-            publication.Publish(staging => TestReportSet.Write(report, staging));
+            NetworkTestReport report = ConsoleProgress.Run(console, progress => Experiments.Test(options, progress));
+            Experiments.Publish(publication, report);
             Print(console, report, folder);
             return ExitCodes.Success;
         });

@@ -9,8 +9,8 @@ namespace GpuInference.Tests.Architecture;
 /// </summary>
 public sealed class NamespaceLayeringTests
 {
-    /// <summary>The layers, first to last (the root namespace, GpuInference itself, holds only cross-cutting interfaces).</summary>
-    private static readonly string[] Layers = ["Random", "Data", "Graph", "Simulation", "Design", "Model", "Backends", "Estimation", "Inference", "Analysis", "Reporting"];
+    /// <summary>The layers, first to last; Engine is the front door over them all (the root namespace holds only the progress interface).</summary>
+    private static readonly string[] Layers = ["Random", "Data", "Graph", "Simulation", "Design", "Model", "Backends", "Estimation", "Inference", "Analysis", "Reporting", "Engine"];
 
     [Fact]
     public void NamespacesOnlyUseEarlierLayers()
