@@ -80,7 +80,7 @@ public sealed class PermutationFileReaderTests : IDisposable
         Assert.Equal($"{empty}:1:2: a permutation column has no name",
             Assert.Throws<DataFormatException>(() => PermutationFileReader.Read(empty, 1, Arms)).Message);
         string twice = _files.Write("twice.csv", "p1,p2,p1\n0,0,0\n");
-        Assert.Equal($"{twice}:1:3: permutation 'p1' is named twice",
+        Assert.Equal($"{twice}:1:3: column name 'p1' is given twice (columns 1 and 3)",
             Assert.Throws<DataFormatException>(() => PermutationFileReader.Read(twice, 1, Arms)).Message);
     }
 

@@ -26,11 +26,10 @@ public static class PermutationFileReader
 
         using CsvReader csv = CsvReader.Open(path);
         string[] names = CsvHeader.Read(csv);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // CsvHeader.Read has already refused a repeated name.
         for (int c = 0; c < names.Length; c++)
         {
             if (names[c].Length == 0) throw csv.Error(c, "a permutation column has no name");
-            if (!seen.Add(names[c])) throw csv.Error(c, $"permutation '{names[c]}' is named twice");
         }
 
         bool asBytes = lookup.Max <= byte.MaxValue;

@@ -42,8 +42,7 @@ internal static class InteractionPartitioner
 
         using var csv = new CsvReader(input, path);
         var header = CsvHeader.Read(csv);
-        RejectRepeatedNames(csv, header);
-        int srcAt = CsvHeader.Require(csv, header, options.SourceColumn);
+                int srcAt = CsvHeader.Require(csv, header, options.SourceColumn);
         int dstAt = CsvHeader.Require(csv, header, options.TargetColumn);
         int countAt = CsvHeader.Require(csv, header, options.CountColumn);
 
@@ -89,15 +88,6 @@ internal static class InteractionPartitioner
         var files = new PartitionFile[count];
         for (int p = 0; p < count; p++) files[p] = new PartitionFile(writers[p].Path, rows[p], new FileInfo(writers[p].Path).Length);
         return (files, new ReadCounts(inputRows, zeroRows, selfRows, selfActions, actions));
-    }
-
-    private static void RejectRepeatedNames(CsvReader csv, string[] header)
-    {
-        for (int i = 1; i < header.Length; i++)
-        {
-            int first = Array.IndexOf(header, header[i], 0, i);
-            if (first >= 0) throw new DataFormatException(csv.Path, csv.Line, i + 1, $"column '{header[i]}' appears twice (columns {first + 1} and {i + 1})");
-        }
     }
 
     /// <summary>An id field: surrounding spaces removed (as for every other field), not empty, valid UTF-8.</summary>
