@@ -16,13 +16,7 @@ internal static class AssignmentCount
         var counts = new Dictionary<int, int>();
         for (int block = 0; block < blocks.Count; block++)
         {
-            counts.Clear();
-            int start = blocks.Starts[block], size = blocks.SizeOf(block);
-            for (int t = 0; t < size; t++)
-            {
-                int code = itemCodes[blocks.Order[start + t]];
-                counts[code] = counts.GetValueOrDefault(code) + 1;
-            }
+            int size = CountCodes(blocks, itemCodes, block, counts);
             if (bernoulli)
             {
                 total *= BigInteger.Pow(counts.Count, size);
@@ -46,13 +40,7 @@ internal static class AssignmentCount
         var counts = new Dictionary<int, int>();
         for (int block = 0; block < blocks.Count; block++)
         {
-            counts.Clear();
-            int start = blocks.Starts[block], size = blocks.SizeOf(block);
-            for (int t = 0; t < size; t++)
-            {
-                int code = itemCodes[blocks.Order[start + t]];
-                counts[code] = counts.GetValueOrDefault(code) + 1;
-            }
+            int size = CountCodes(blocks, itemCodes, block, counts);
             if (bernoulli)
             {
                 total += size * Math.Log(counts.Count);
@@ -69,5 +57,18 @@ internal static class AssignmentCount
         BigInteger result = BigInteger.One;
         for (int i = 1; i <= k; i++) result = result * (n - k + i) / i;
         return result;
+    }
+
+    /// <summary>Fills <paramref name="counts"/> with how many items of <paramref name="block"/> hold each code; returns the block's size.</summary>
+    private static int CountCodes(Grouping blocks, int[] itemCodes, int block, Dictionary<int, int> counts)
+    {
+        counts.Clear();
+        int start = blocks.Starts[block], size = blocks.SizeOf(block);
+        for (int t = 0; t < size; t++)
+        {
+            int code = itemCodes[blocks.Order[start + t]];
+            counts[code] = counts.GetValueOrDefault(code) + 1;
+        }
+        return size;
     }
 }
