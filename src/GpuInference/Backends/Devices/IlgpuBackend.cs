@@ -31,7 +31,10 @@ internal sealed class IlgpuBackend : IPermutationBackend, IDeviceKernelProbe
     public IlgpuBackend(DeviceKind kind, Context context, Device device, SpilloverProblem problem, BackendOptions options, AssignmentMethod method)
     {
         Name = kind.Name();
-        Device = $"{device.Name} ({device.AcceleratorType}, {device.MemorySize >> 20} MiB)";
+        // The CPU accelerator reports no memory limit of its own (long.MaxValue); its simulated multiprocessors say more.
+        Device = kind == DeviceKind.Cpu
+            ? $"{device.Name} ({device.NumMultiprocessors} simulated multiprocessors)"
+            : $"{device.Name} ({device.AcceleratorType}, {device.MemorySize >> 20} MiB)";
         _context = context;
         MaxBatchSize = options.BatchSize is > 0 and < KernelLimits.MaxBatch ? options.BatchSize : KernelLimits.MaxBatch;
         try
