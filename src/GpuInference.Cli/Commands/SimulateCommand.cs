@@ -17,10 +17,11 @@ internal static class SimulateCommand
         public Option<double> BannerSpillover { get; } = new("--banner-spillover") { Description = "Effect per close friend with banner.", DefaultValueFactory = _ => 0.0010 };
         public Option<double> FeedSpillover { get; } = new("--feed-spillover") { Description = "Effect per close friend with feed.", DefaultValueFactory = _ => 0.0001 };
         public Option<bool> Gzip { get; } = new("--gzip") { Description = "Write nodes.csv.gz and edges.csv.gz." };
+        public Option<double> LocalShare { get; } = new("--local-share") { Description = "Share of friends drawn from the 50 ids around a person (0: uniform random friends, ids that carry no locality, as real ids).", DefaultValueFactory = _ => 0.8 };
 
         public void AddTo(Command command)
         {
-            foreach (Option option in new Option[] { N, Seed, DirectEffect, BannerSpillover, FeedSpillover, Gzip }) command.Options.Add(option);
+            foreach (Option option in new Option[] { N, Seed, DirectEffect, BannerSpillover, FeedSpillover, Gzip, LocalShare }) command.Options.Add(option);
         }
 
         public ExperimentSimulationOptions Simulation(ParseResult parsed, int? n = null)
@@ -33,6 +34,7 @@ internal static class SimulateCommand
                 BannerSpillover = parsed.GetValue(BannerSpillover),
                 FeedSpillover = parsed.GetValue(FeedSpillover),
                 Gzip = parsed.GetValue(Gzip),
+                LocalShare = parsed.GetValue(LocalShare),
             };
             try
             {
