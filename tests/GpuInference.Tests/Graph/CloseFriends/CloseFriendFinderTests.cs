@@ -224,7 +224,7 @@ public sealed class CloseFriendFinderTests : IDisposable
     [InlineData("src,dst,count\n1,,1\n", 2, 2, "empty id")]
     [InlineData("src,dst,count\n1,2,1\n1,2\n", 3, 3, "expected 3 fields")]
     [InlineData("src,dst,n\n1,2,1\n", 1, 1, "missing column 'count'")]
-    [InlineData("src,dst,count,src\n1,2,1,1\n", 1, 4, "appears twice")]
+    [InlineData("src,dst,count,src\n1,2,1,1\n", 1, 4, "is given twice")]
     [InlineData("", 1, 1, "empty file")]
     public void BadRowsAreErrorsAtFileLineColumnAndLeaveNoOutput(string content, int line, int column, string problem)
     {
