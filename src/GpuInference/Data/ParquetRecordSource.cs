@@ -177,7 +177,7 @@ internal sealed class ParquetRecordSource : IRecordSource
                 string? wrong = WrongType(field, kind);
                 if (wrong is not null) throw new DataFormatException(Path, $"column '{field.Name}', row group {group}: {wrong}");
                 _chunks[c] = Chunk.Read(rows, field, _groupRows);
-                if (_chunks[c] is Text text && text.FirstInvalid() is int bad and >= 0)
+                if (_chunks[c]!.FirstInvalid() is int bad and >= 0)
                     throw ErrorAt(_groupStarts[group] + bad, c, "text that is not valid UTF-8 (or holds U+FFFD, the mark of bytes that were not; save the file as UTF-8)");
             }
         }
@@ -223,6 +223,9 @@ internal sealed class ParquetRecordSource : IRecordSource
         protected readonly byte[] Scratch = new byte[64];
 
         public abstract ReadOnlySpan<byte> Cell(int row);
+
+        /// <summary>The first row whose text is not UTF-8, or -1 (numbers always are).</summary>
+        public virtual int FirstInvalid() => -1;
 
         public static Chunk Read(ParquetRowGroupReader rows, DataField field, int count)
         {
@@ -321,6 +324,8 @@ internal sealed class ParquetRecordSource : IRecordSource
             rows.ReadAsync(field, _values.AsMemory()!).GetAwaiter().GetResult();
         }
 
+        public override int FirstInvalid() => Array.FindIndex(_values, v => v is not null && !System.Text.Unicode.Utf8.IsValid(v));
+
         public override ReadOnlySpan<byte> Cell(int row) => _values[row];
     }
 
@@ -340,7 +345,7 @@ internal sealed class ParquetRecordSource : IRecordSource
         }
 
         /// <summary>The first row whose text holds U+FFFD (bytes that were not UTF-8), or -1.</summary>
-        public int FirstInvalid() => Array.FindIndex(_values, v => v is not null && v.Contains('\uFFFD', StringComparison.Ordinal));
+        public override int FirstInvalid() => Array.FindIndex(_values, v => v is not null && v.Contains('\uFFFD', StringComparison.Ordinal));
 
         public override ReadOnlySpan<byte> Cell(int row)
         {

@@ -107,6 +107,18 @@ public sealed class ParquetInputTests : IDisposable
     }
 
     [Fact]
+    public void BytesThatAreNotUtf8AreAnErrorNeverReplaced()
+    {
+        // n5\xe9 and n5\xe8 (Latin-1) would both become "n5\uFFFD", one node, if they were replaced.
+        string nodes = Write(_files.PathOf("nodes.parquet"), 10,
+            new Column("id", new[] { "n4"u8.ToArray(), [(byte)'n', (byte)'5', 0xE9], [(byte)'n', (byte)'5', 0xE8] }),
+            new Column("voted", new long?[] { 1, 0, 1 }), new Column("banner", new long?[] { 1, 0, 1 }),
+            new Column("feed", new long?[] { 1, 1, 1 }), new Column("vote2010", new[] { "voted", "voted", "voted" }));
+        var e = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(nodes));
+        Assert.StartsWith($"{nodes}: column 'id', row group 0, row 1: text that is not valid UTF-8", e.Message);
+    }
+
+    [Fact]
     public void TextWhereANumberIsNeededIsAWrongTypeError()
     {
         string nodes = Write(_files.PathOf("nodes.parquet"), 2,

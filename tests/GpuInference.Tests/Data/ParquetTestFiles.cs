@@ -11,7 +11,7 @@ namespace GpuInference.Tests.Data;
 /// </summary>
 internal static class ParquetTestFiles
 {
-    /// <summary>A column to write: its name and its values (long?, double?, bool? or string arrays).</summary>
+    /// <summary>A column to write: its name and its values (long?, double?, bool?, string or byte[] arrays).</summary>
     public sealed record Column(string Name, Array Values);
 
     /// <summary>Writes the CSV at <paramref name="csvPath"/> (no quoted fields) as Parquet at <paramref name="parquetPath"/>.</summary>
@@ -43,6 +43,7 @@ internal static class ParquetTestFiles
             double?[] => new DataField<double?>(c.Name),
             bool?[] => new DataField<bool?>(c.Name),
             string[] => new DataField<string>(c.Name),
+            byte[][] => new DataField<byte[]>(c.Name),
             _ => throw new ArgumentException($"unsupported column type {c.Values.GetType()}"),
         })];
         int rows = columns[0].Values.Length;
@@ -62,6 +63,7 @@ internal static class ParquetTestFiles
                         double?[] v => group.WriteAsync<double>(fields[c], new ReadOnlyMemory<double?>(v, start, n)),
                         bool?[] v => group.WriteAsync<bool>(fields[c], new ReadOnlyMemory<bool?>(v, start, n)),
                         string[] v => group.WriteAsync(fields[c], new ArraySegment<string>(v, start, n)),
+                        byte[][] v => group.WriteAsync(fields[c], new ArraySegment<byte[]>(v, start, n)),
                         _ => throw new ArgumentException("unsupported column type"),
                     };
                     task.GetAwaiter().GetResult();
