@@ -43,7 +43,6 @@ internal sealed class ParquetRecordSource : IRecordSource
         _chunks = new Chunk?[_fields.Length];
         _groupStarts = new long[reader.RowGroupCount + 1];
         for (int g = 0; g < reader.RowGroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + reader.RowGroups[g].RowCount;
-        _file.Position = 0;
     }
 
     /// <summary>True when the file starts with Parquet's magic bytes (whatever its name).</summary>
@@ -213,6 +212,8 @@ internal sealed class ParquetRecordSource : IRecordSource
 
     public void Dispose()
     {
+        // A table that outlives the reading keeps this source to name places (Where, ErrorAt): let the last row group go.
+        Array.Clear(_chunks);
         _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file.Dispose();
     }
