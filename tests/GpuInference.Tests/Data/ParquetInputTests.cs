@@ -177,6 +177,21 @@ public sealed class ParquetInputTests : IDisposable
     }
 
     [Fact]
+    public void ADamagedRowGroupIsAnErrorNamingTheFileAndTheRowGroup()
+    {
+        string dir = CliRunner.TempFolder();
+        Assert.Equal(0, CliRunner.Run("simulate", "--n", "3000", "--seed", "5", "--out", dir).Exit);
+        var ids = NodeTableReader.Read(Path.Combine(dir, "nodes.csv")).Ids!;
+        string edges = FromCsv(Path.Combine(dir, "edges.csv"), Path.Combine(dir, "edges.parquet"), rowGroupRows: 4096);
+        byte[] bytes = File.ReadAllBytes(edges);
+        for (int i = bytes.Length / 3; i < bytes.Length / 3 + 64; i++) bytes[i] ^= 0x5A; // inside a compressed page
+        string damaged = Path.Combine(dir, "damaged.parquet");
+        File.WriteAllBytes(damaged, bytes);
+        var e = Assert.Throws<DataFormatException>(() => EdgeListReader.Read(damaged, ids));
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(damaged)}: row group [0-9]+ cannot be read \\(damaged file\\?\\): ", e.Message);
+    }
+
+    [Fact]
     public void CloseFriendsReadsAParquetLogAsItsCsvTwin()
     {
         string csv = _files.Write("log.csv", "src,dst,count\n1,2,5\n1,3,1\n2,1,4\n2,3,4\n3,1,2\n3,3,9\n1,2,0\n");
