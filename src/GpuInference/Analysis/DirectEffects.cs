@@ -125,13 +125,14 @@ public static class DirectEffects
         }
     }
 
-    /// <summary><c>path:line: </c> of a node's row when its nodes file is at hand, else the file alone.</summary>
+    /// <summary><c>path:line: </c> of a node's row (<c>path: row group g, row r: </c> in a Parquet file) when its nodes file is at hand, else the file alone.</summary>
     private static string Where(NodeTable nodes, int node)
     {
         if (string.IsNullOrEmpty(nodes.Source)) return "";
         try
         {
-            return $"{nodes.Source}:{NodeIdCollector.LineOfDataRecord(nodes.Source, node)}: ";
+            using var source = RecordFile.Open(nodes.Source);
+            return source is ParquetRecordSource ? $"{nodes.Source}: {source.Where(node)}: " : $"{nodes.Source}:{source.MarkOf(node)}: ";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFormatException)
         {

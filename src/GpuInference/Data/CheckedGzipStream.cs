@@ -38,6 +38,12 @@ internal sealed class CheckedGzipStream : Stream
         StartMember();
     }
 
+    /// <summary>The compressed file's length, for a progress bar.</summary>
+    public long CompressedLength => _fileLength;
+
+    /// <summary>How far into the compressed file reading has got (read ahead by a buffer), for a progress bar.</summary>
+    public long CompressedPosition => _file.Position;
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

@@ -47,11 +47,15 @@ public sealed class TableColumn
 /// </summary>
 public sealed class ColumnTable
 {
-    internal ColumnTable(string source, NodeIdIndex ids, long[] lines, string[] header, IReadOnlyDictionary<string, TableColumn> columns)
+    private readonly long[] _marks;
+    private readonly IRecordSource _places;
+
+    internal ColumnTable(string source, NodeIdIndex ids, long[] marks, IRecordSource places, string[] header, IReadOnlyDictionary<string, TableColumn> columns)
     {
         Source = source;
         Ids = ids;
-        Lines = lines;
+        _marks = marks;
+        _places = places;
         Header = header;
         Columns = columns;
     }
@@ -61,8 +65,6 @@ public sealed class ColumnTable
     /// <summary>Node ids: row i is node i.</summary>
     public NodeIdIndex Ids { get; }
 
-    /// <summary>The line of each row in <see cref="Source"/>.</summary>
-    public long[] Lines { get; }
 
     /// <summary>Every column name of the file, in order.</summary>
     public string[] Header { get; }
@@ -70,10 +72,13 @@ public sealed class ColumnTable
     /// <summary>The columns that were asked for, by name.</summary>
     public IReadOnlyDictionary<string, TableColumn> Columns { get; }
 
-    public int Rows => Lines.Length;
+    public int Rows => _marks.Length;
+
+    /// <summary>Where row <paramref name="row"/> is in <see cref="Source"/>: "line 5" in a CSV file, "row group 0, row 3" in a Parquet file.</summary>
+    public string Where(int row) => _places.Where(_marks[row]);
 
     public TableColumn this[string name] => Columns[name];
 
-    /// <summary>An error at row <paramref name="row"/>, column <paramref name="column"/>, as file:line:column.</summary>
-    public DataFormatException Error(int row, TableColumn column, string problem) => new(Source, Lines[row], column.Index + 1, problem);
+    /// <summary>An error at row <paramref name="row"/>, column <paramref name="column"/>: file:line:column for CSV, file, column and row group for Parquet.</summary>
+    public DataFormatException Error(int row, TableColumn column, string problem) => _places.ErrorAt(_marks[row], column.Index, problem);
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace GpuInference.Data;
 
 /// <summary>
-/// Reads a nodes file (CSV, plain or gzip) for a general model: the id column and the named columns only. Cells are
+/// Reads a nodes file (CSV, plain or gzip, or Parquet) for a general model: the id column and the named columns only. Cells are
 /// kept as text while reading, then each column is typed by its content (see <see cref="TableColumn"/>), so that a
 /// column is numeric or categorical as a whole and never half of each.
 /// </summary>
@@ -16,26 +16,25 @@ public static class ColumnTableReader
     /// </summary>
     public static ColumnTable Read(string path, string idColumn, IReadOnlyCollection<string> columns)
     {
-        using CsvReader csv = CsvReader.Open(path);
-        string[] header = CsvHeader.Read(csv);
-        int idAt = CsvHeader.Require(csv, header, idColumn);
+        using IRecordSource csv = RecordFile.Open(path);
+        string[] header = csv.Header;
+        int idAt = csv.Require(idColumn, ColumnKind.Id);
         string[] names = [.. columns.Distinct(StringComparer.Ordinal)];
-        int[] at = [.. names.Select(name => CsvHeader.Require(csv, header, name))];
-        var ids = new NodeIdCollector(path, idColumn, idAt);
-        var lines = new GrowableArray<long>(1 << 16);
+        int[] at = [.. names.Select(name => csv.Require(name, ColumnKind.Any))];
+        var ids = new NodeIdCollector(csv, idColumn, idAt);
+        var marks = new GrowableArray<long>(1 << 16);
         var cells = names.Select(_ => new TextCells()).ToArray();
         while (csv.ReadRecord())
         {
-            csv.RequireFieldCount(header.Length);
             ids.Add(csv);
-            lines.Add(csv.Line);
+            marks.Add(csv.Mark);
             for (int c = 0; c < at.Length; c++) cells[c].Add(csv[at[c]].Trim((byte)' '));
         }
-        if (lines.Count == 0) throw new DataFormatException(path, 2, 1, "no data rows");
+        if (marks.Count == 0) throw csv.NoRows();
         NodeIdIndex index = ids.Build();
         var typed = new Dictionary<string, TableColumn>(StringComparer.Ordinal);
         for (int c = 0; c < names.Length; c++) typed[names[c]] = cells[c].Type(names[c], at[c]);
-        return new ColumnTable(path, index, lines.ToTrimmedArray(), header, typed);
+        return new ColumnTable(path, index, marks.ToTrimmedArray(), csv, header, typed);
     }
 
     /// <summary>A column's cells as UTF-8 text, end to end, until its type is known.</summary>

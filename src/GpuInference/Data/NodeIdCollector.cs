@@ -5,13 +5,13 @@ namespace GpuInference.Data;
 /// while every id is a canonical integer, text from the first one that is not. A repeated id is an error naming both
 /// lines. Shared by every reader of a nodes file.
 /// </summary>
-internal sealed class NodeIdCollector(string path, string column, int columnIndex)
+internal sealed class NodeIdCollector(IRecordSource source, string column, int columnIndex)
 {
     private GrowableArray<long> _integers = new(1 << 16);
     private List<string>? _strings;
 
     /// <summary>Adds the id in field <c>columnIndex</c> of the current record; spaces around it are trimmed, a blank one is an error.</summary>
-    public void Add(CsvReader csv)
+    public void Add(IRecordSource csv)
     {
         ReadOnlySpan<byte> text = csv[columnIndex].Trim((byte)' ');
         if (text.IsEmpty) throw csv.Error(columnIndex, $"{column} is empty");
@@ -50,17 +50,10 @@ internal sealed class NodeIdCollector(string path, string column, int columnInde
             repeated = unique ? "" : ids[second];
         }
         if (unique) return index;
-        // Repeats are found after reading, when record lines are gone; read again to name both lines (errors are rare).
-        long firstLine = LineOfDataRecord(path, first);
-        long secondLine = LineOfDataRecord(path, second);
-        throw new DataFormatException(path, secondLine, columnIndex + 1, $"duplicate node id '{repeated}' (first on line {firstLine})");
-    }
-
-    /// <summary>The line on which data record <paramref name="record"/> (0-based, after the header) starts.</summary>
-    internal static long LineOfDataRecord(string path, int record)
-    {
-        using var csv = CsvReader.Open(path);
-        for (int i = 0; i <= record + 1; i++) csv.ReadRecord();
-        return csv.Line;
+        // Repeats are found after reading, when record lines are gone; a CSV file is read again to name both lines (errors are rare).
+        long firstMark = source.MarkOf(first);
+        long secondMark = source.MarkOf(second);
+        string where = source.Where(firstMark);
+        throw source.ErrorAt(secondMark, columnIndex, $"duplicate node id '{repeated}' (first {(source is CsvRecordSource ? "on" : "at")} {where})");
     }
 }

@@ -1,7 +1,7 @@
 
 namespace GpuInference.Data;
 
-/// <summary>Reads the nodes CSV (plain or gzip) into a <see cref="NodeTable"/> with its id index.</summary>
+/// <summary>Reads the nodes file (CSV, plain or gzip, or Parquet) into a <see cref="NodeTable"/> with its id index.</summary>
 public static class NodeTableReader
 {
     /// <summary>
@@ -9,21 +9,22 @@ public static class NodeTableReader
     /// missing column, a wrong field count, a non-numeric outcome or one beyond
     /// <see cref="NodeTableOptions.MaxOutcomeMagnitude"/>, a treatment or logged_in other than 0/1, a blank id, a
     /// blank vote2010 or one outside <see cref="NodeTableOptions.Vote2010Levels"/>, a repeated id, text that is not
-    /// UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file.
+    /// UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file. A Parquet file gets the same
+    /// checks, as <c>path: column 'c', row group g, row r: problem</c>, and a column of the wrong type (text where a
+    /// number is needed) or a cut file is an error too.
     /// </summary>
     public static NodeTable Read(string path, NodeTableOptions? options = null)
     {
         options ??= new NodeTableOptions();
-        using var csv = CsvReader.Open(path);
-        var header = CsvHeader.Read(csv);
-        int idAt = CsvHeader.Require(csv, header, options.IdColumn);
-        int outcomeAt = CsvHeader.Require(csv, header, options.OutcomeColumn);
-        int bannerAt = CsvHeader.Require(csv, header, options.BannerColumn);
-        int feedAt = CsvHeader.Require(csv, header, options.FeedColumn);
-        int voteAt = CsvHeader.Require(csv, header, options.Vote2010Column);
-        int loggedAt = CsvHeader.Optional(header, options.LoggedInColumn);
+        using IRecordSource csv = RecordFile.Open(path);
+        int idAt = csv.Require(options.IdColumn, ColumnKind.Id);
+        int outcomeAt = csv.Require(options.OutcomeColumn, ColumnKind.Number);
+        int bannerAt = csv.Require(options.BannerColumn, ColumnKind.Number);
+        int feedAt = csv.Require(options.FeedColumn, ColumnKind.Number);
+        int voteAt = csv.Require(options.Vote2010Column, ColumnKind.Any);
+        int loggedAt = csv.Optional(options.LoggedInColumn, ColumnKind.Number);
 
-        var ids = new NodeIdCollector(path, options.IdColumn, idAt);
+        var ids = new NodeIdCollector(csv, options.IdColumn, idAt);
         var outcome = new GrowableArray<double>(1 << 16);
         var cells = new GrowableArray<TreatmentCell>(1 << 16);
         var vote = new GrowableArray<byte>(1 << 16);
@@ -33,7 +34,6 @@ public static class NodeTableReader
 
         while (csv.ReadRecord())
         {
-            csv.RequireFieldCount(header.Length);
             // Spaces around an id are trimmed like those around every other field, here and in the edges file.
             ids.Add(csv);
 
@@ -70,7 +70,7 @@ public static class NodeTableReader
         };
     }
 
-    private static void CheckVote2010(CsvReader csv, int at, NodeTableOptions options, byte[][]? allowed)
+    private static void CheckVote2010(IRecordSource csv, int at, NodeTableOptions options, byte[][]? allowed)
     {
         var text = csv[at].Trim((byte)' ');
         if (text.IsEmpty) throw csv.Error(at, $"{options.Vote2010Column} is blank");
@@ -82,7 +82,7 @@ public static class NodeTableReader
         throw csv.Error(at, $"{options.Vote2010Column} {DataFormatException.Quote(text)} is not one of the levels {string.Join(", ", options.Vote2010Levels!)}");
     }
 
-    private static byte ReadBit(CsvReader csv, int at, string column) =>
+    private static byte ReadBit(IRecordSource csv, int at, string column) =>
         Utf8Fields.TryParseBit(csv[at], out byte bit)
             ? bit
             : throw csv.Error(at, $"{column} must be 0 or 1, found {DataFormatException.Quote(csv[at])}");

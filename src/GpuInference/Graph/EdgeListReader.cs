@@ -2,25 +2,25 @@ using GpuInference.Data;
 
 namespace GpuInference.Graph;
 
-/// <summary>Reads the edges CSV (plain or gzip) against a node id index and builds the close-friend graph.</summary>
+/// <summary>Reads the edges file (CSV, plain or gzip, or Parquet) against a node id index and builds the close-friend graph.</summary>
 public static class EdgeListReader
 {
     /// <summary>
     /// Reads <paramref name="path"/> and builds a <see cref="CsrGraph"/> over the nodes of <paramref name="ids"/>.
     /// Self-loops and repeated (src, dst) pairs are dropped and counted. Throws <see cref="DataFormatException"/>
     /// (<c>path:line:field: problem</c>) for a missing column, a wrong field count, an id not in the nodes file, a
-    /// non-numeric or negative weight, text that is not UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file.
+    /// non-numeric or negative weight, text that is not UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file;
+    /// in a Parquet file also for a column of the wrong type or a cut file, naming the column, row group and row.
     /// </summary>
     public static CsrGraph Read(string path, NodeIdIndex ids, EdgeListOptions? options = null)
     {
         options ??= new EdgeListOptions();
-        using var csv = CsvReader.Open(path);
-        var header = CsvHeader.Read(csv);
-        int srcAt = CsvHeader.Require(csv, header, options.SourceColumn);
-        int dstAt = CsvHeader.Require(csv, header, options.TargetColumn);
-        int weightAt = CsvHeader.Optional(header, options.WeightColumn);
+        using IRecordSource csv = RecordFile.Open(path);
+        int srcAt = csv.Require(options.SourceColumn, ColumnKind.Id);
+        int dstAt = csv.Require(options.TargetColumn, ColumnKind.Id);
+        int weightAt = csv.Optional(options.WeightColumn, ColumnKind.Number);
 
-        long guess = GuessEdgeCount(path);
+        long guess = csv.ExpectedRecords;
         var sources = new GrowableArray<int>(guess);
         var targets = new GrowableArray<int>(guess);
         var weights = new GrowableArray<float>(weightAt >= 0 ? guess : 1);
@@ -28,7 +28,6 @@ public static class EdgeListReader
         long unknown = 0;
         while (csv.ReadRecord())
         {
-            csv.RequireFieldCount(header.Length);
             int source = Resolve(csv, srcAt, ids, options.DropUnknownIds), target = Resolve(csv, dstAt, ids, options.DropUnknownIds);
             if (source < 0 || target < 0)
             {
@@ -56,20 +55,8 @@ public static class EdgeListReader
 
     // Spaces around an id are trimmed, as the nodes reader trims them, so " 5" here is node "5" there.
     // -1 for an unknown id when those are dropped.
-    private static int Resolve(CsvReader csv, int at, NodeIdIndex ids, bool dropUnknown) =>
+    private static int Resolve(IRecordSource csv, int at, NodeIdIndex ids, bool dropUnknown) =>
         ids.TryGetNode(csv[at].Trim((byte)' '), out int node) ? node
             : dropUnknown ? -1
             : throw csv.Error(at, $"unknown node id {DataFormatException.Quote(csv[at].Trim((byte)' '))} (not in the nodes file)");
-
-    /// <summary>
-    /// A first capacity from the file size (about 16 bytes per plain line, 5 per gzip line), so a large file grows its
-    /// arrays once or twice rather than twenty times.
-    /// </summary>
-    private static long GuessEdgeCount(string path)
-    {
-        long bytes = new FileInfo(path).Length;
-        using var probe = File.OpenRead(path);
-        bool gzip = probe.ReadByte() == 0x1F && probe.ReadByte() == 0x8B;
-        return Math.Clamp(gzip ? bytes / 5 : bytes / 16, 1 << 10, Array.MaxLength);
-    }
 }

@@ -31,13 +31,13 @@ internal static class DesignBuilder
             TableColumn column = table[options.Clusters!];
             throw table.Error(e.SecondUnit, column,
                 $"cluster '{column.Text(e.SecondUnit)}': the permuted columns vary within the cluster " +
-                $"(line {table.Lines[e.FirstUnit]}: {model.CodeLabels[e.FirstValue]}; line {table.Lines[e.SecondUnit]}: {model.CodeLabels[e.SecondValue]}), but --clusters moves whole clusters");
+                $"({table.Where(e.FirstUnit)}: {model.CodeLabels[e.FirstValue]}; {table.Where(e.SecondUnit)}: {model.CodeLabels[e.SecondValue]}), but --clusters moves whole clusters");
         }
         catch (InvalidDesignException e) when (e.Problem == DesignProblem.ClusterSpansBlocks)
         {
             TableColumn column = table[options.Clusters!], block = table[options.Within!];
             throw table.Error(e.SecondUnit, column,
-                $"cluster '{column.Text(e.SecondUnit)}' spans blocks '{block.Text(e.FirstUnit)}' (line {table.Lines[e.FirstUnit]}) and '{block.Text(e.SecondUnit)}' (line {table.Lines[e.SecondUnit]}): clusters must nest in blocks");
+                $"cluster '{column.Text(e.SecondUnit)}' spans blocks '{block.Text(e.FirstUnit)}' ({table.Where(e.FirstUnit)}) and '{block.Text(e.SecondUnit)}' ({table.Where(e.SecondUnit)}): clusters must nest in blocks");
         }
     }
 

@@ -161,9 +161,5 @@ public static class NetworkTest
         return true;
     }
 
-    private static string[] ReadHeader(string path)
-    {
-        using CsvReader csv = CsvReader.Open(path);
-        return CsvHeader.Read(csv);
-    }
+    private static string[] ReadHeader(string path) => RecordFile.ReadHeader(path);
 }

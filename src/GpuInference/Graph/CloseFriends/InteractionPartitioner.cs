@@ -25,26 +25,18 @@ internal static class InteractionPartitioner
         string path, string folder, CloseFriendOptions options, int workers, IAnalysisProgress progress)
     {
         long fileBytes = new FileInfo(path).Length;
-        using Stream input = InputFile.OpenRead(path);
-        bool gzip = input is GZipStream;
-        Func<long> position = input switch
-        {
-            GZipStream g when g.BaseStream.CanSeek => () => g.BaseStream.Position,
-            { CanSeek: true } => () => input.Position,
-            _ => () => 0,
-        };
+        using IRecordSource csv = RecordFile.Open(path);
         // Each of the second pass's workers aggregates one partition at a time in its share of the budget.
         // Rows are guessed from the size (about 12 bytes a plain row, 3 a gzip one: a guess on the high side, which
-        // only makes partitions smaller); a partition that still outgrows the budget is split again later.
-        long guessedRows = gzip ? fileBytes / 3 : fileBytes / 12;
+        // only makes partitions smaller), and known exactly in a Parquet file; a partition that still outgrows the
+        // budget is split again later.
+        long guessedRows = csv is ParquetRecordSource ? csv.ExpectedRecords : IsGzip(path) ? fileBytes / 3 : fileBytes / 12;
         int count = (int)Math.Clamp((guessedRows * PairAggregator.BytesPerRow * 5 / 4) / PairAggregator.RowBudget(options.MemoryBytes / workers) + 1, 1, MaxPartitions);
         int bufferSize = (int)Math.Clamp(options.MemoryBytes / 2 / count, 4096, 1 << 20);
 
-        using var csv = new CsvReader(input, path);
-        var header = CsvHeader.Read(csv);
-                int srcAt = CsvHeader.Require(csv, header, options.SourceColumn);
-        int dstAt = CsvHeader.Require(csv, header, options.TargetColumn);
-        int countAt = CsvHeader.Require(csv, header, options.CountColumn);
+        int srcAt = csv.Require(options.SourceColumn, ColumnKind.Id);
+        int dstAt = csv.Require(options.TargetColumn, ColumnKind.Id);
+        int countAt = csv.Require(options.CountColumn, ColumnKind.Integer);
 
         var writers = new SpillWriter[count];
         var rows = new long[count];
@@ -57,11 +49,10 @@ internal static class InteractionPartitioner
             while (csv.ReadRecord())
             {
                 inputRows++;
-                csv.RequireFieldCount(header.Length);
                 var src = Id(csv, srcAt, options.SourceColumn);
                 var dst = Id(csv, dstAt, options.TargetColumn);
                 long n = Count(csv, countAt, options.CountColumn);
-                if ((inputRows & 0xFFFF) == 0) progress.Advance(position());
+                if ((inputRows & 0xFFFF) == 0) progress.Advance(csv.Position);
                 if (n == 0) { zeroRows++; continue; }
                 if (src.SequenceEqual(dst))
                 {
@@ -90,8 +81,14 @@ internal static class InteractionPartitioner
         return (files, new ReadCounts(inputRows, zeroRows, selfRows, selfActions, actions));
     }
 
+    private static bool IsGzip(string path)
+    {
+        using var probe = File.OpenRead(path);
+        return probe.ReadByte() == 0x1F && probe.ReadByte() == 0x8B;
+    }
+
     /// <summary>An id field: surrounding spaces removed (as for every other field), not empty, valid UTF-8.</summary>
-    private static ReadOnlySpan<byte> Id(CsvReader csv, int at, string column)
+    private static ReadOnlySpan<byte> Id(IRecordSource csv, int at, string column)
     {
         var text = csv[at].Trim((byte)' ');
         if (text.IsEmpty) throw csv.Error(at, $"column '{column}': empty id");
@@ -100,7 +97,7 @@ internal static class InteractionPartitioner
     }
 
     /// <summary>A count: a whole number ≥ 0 (surrounding spaces allowed); negative, fractional or too large is an error.</summary>
-    private static long Count(CsvReader csv, int at, string column)
+    private static long Count(IRecordSource csv, int at, string column)
     {
         var text = csv[at].Trim((byte)' ');
         if (!Utf8Parser.TryParse(text, out long n, out int used) || used != text.Length || text.IsEmpty)
@@ -109,7 +106,7 @@ internal static class InteractionPartitioner
         return n;
     }
 
-    private static long Add(CsvReader csv, int at, long sum, long n) =>
+    private static long Add(IRecordSource csv, int at, long sum, long n) =>
         sum <= long.MaxValue - n ? sum + n : throw csv.Error(at, "the actions in the file add up to more than 2^63 - 1");
 
     private static int Encode(ReadOnlySpan<byte> text, ref byte[] into)

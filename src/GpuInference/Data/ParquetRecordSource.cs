@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Text;
+using Parquet;
+using Parquet.Schema;
+
+namespace GpuInference.Data;
+
+/// <summary>
+/// A Parquet file as an <see cref="IRecordSource"/>, read with Parquet.Net one row group at a time: the columns asked
+/// for are read whole for the row group, then handed out row by row as UTF-8 text (integers as written, floating-point
+/// numbers in their shortest round-trip form, booleans as 1/0, nulls as empty fields), so that the readers that parse
+/// CSV parse this too. Only top-level plain columns can be read. Errors name the column, the row group and the row
+/// within it, both counted from 0 as pyarrow counts them: <c>edges.parquet: column 'dst', row group 3, row 17: …</c>.
+/// A file that does not end with the footer's magic bytes is cut short and never read in part.
+/// </summary>
+internal sealed class ParquetRecordSource : IRecordSource
+{
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
+
+    private readonly FileStream _file;
+    private readonly ParquetReader _reader;
+    private readonly Field[] _fields;
+    private readonly ColumnKind?[] _wanted;
+    private readonly long[] _groupStarts; // first row of each row group, and the total at the end
+    private readonly Chunk?[] _chunks;
+    private int _group = -1;
+    private int _row;
+    private int _groupRows;
+
+    private ParquetRecordSource(string path, FileStream file, ParquetReader reader)
+    {
+        Path = path;
+        _file = file;
+        _reader = reader;
+        _fields = [.. reader.Schema.Fields];
+        Header = [.. _fields.Select(f => f.Name)];
+        for (int i = 1; i < Header.Length; i++)
+        {
+            int first = Array.IndexOf(Header, Header[i], 0, i);
+            if (first >= 0) throw new DataFormatException(path, $"column name '{Header[i]}' is given twice (columns {first + 1} and {i + 1})");
+        }
+        _wanted = new ColumnKind?[_fields.Length];
+        _chunks = new Chunk?[_fields.Length];
+        _groupStarts = new long[reader.RowGroupCount + 1];
+        for (int g = 0; g < reader.RowGroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + reader.RowGroups[g].RowCount;
+    }
+
+    /// <summary>True when the file starts with Parquet's magic bytes (whatever its name).</summary>
+    public static bool IsParquet(string path)
+    {
+        if (Directory.Exists(path) || !File.Exists(path)) return false;
+        using var file = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[4];
+        return file.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual(Magic);
+    }
+
+    /// <summary>Opens a file that starts with Parquet's magic bytes, checking its end for them too (a cut file lacks them).</summary>
+    public static ParquetRecordSource Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        try
+        {
+            Span<byte> tail = stackalloc byte[4];
+            if (file.Length < 12) throw new DataFormatException(path, $"Parquet file is cut short: {file.Length} bytes, too few for a header and a footer");
+            file.Position = file.Length - 4;
+            file.ReadExactly(tail);
+            if (!tail.SequenceEqual(Magic))
+                throw new DataFormatException(path, "Parquet file is cut short or damaged: it does not end with the footer's magic bytes PAR1");
+            file.Position = 0;
+            ParquetReader reader;
+            try
+            {
+                reader = ParquetReader.CreateAsync(file, new ParquetOptions(), leaveStreamOpen: true).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not DataFormatException)
+            {
+                throw new DataFormatException(path, $"not a readable Parquet file: {e.Message}", e);
+            }
+            try
+            {
+                return new ParquetRecordSource(path, file, reader);
+            }
+            catch
+            {
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public string Path { get; }
+
+    public string[] Header { get; }
+
+    public long RecordCount { get; private set; }
+
+    public long ExpectedRecords => _groupStarts[^1];
+
+    public long Position => _groupStarts[^1] == 0 ? 0 : (long)((double)_file.Length * RecordCount / _groupStarts[^1]);
+
+    public long Mark => _groupStarts[_group] + _row;
+
+    public ReadOnlySpan<byte> this[int index] => (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).Cell(_row);
+
+    public bool ReadRecord()
+    {
+        if (_group >= 0 && _row + 1 < _groupRows)
+        {
+            _row++;
+            RecordCount++;
+            return true;
+        }
+        while (_group + 1 < _reader.RowGroupCount)
+        {
+            LoadGroup(_group + 1);
+            if (_groupRows == 0) continue;
+            RecordCount++;
+            return true;
+        }
+        return false;
+    }
+
+    public int Require(string name, ColumnKind kind)
+    {
+        int at = Optional(name, kind);
+        if (at < 0) throw new DataFormatException(Path, $"missing column '{name}' (the file has: {string.Join(", ", Header)})");
+        return at;
+    }
+
+    public int Optional(string name, ColumnKind kind)
+    {
+        int at = Array.IndexOf(Header, name);
+        if (at < 0) return -1;
+        if (_fields[at] is not DataField { IsArray: false } field || _fields[at].SchemaType != SchemaType.Data)
+            throw new DataFormatException(Path, $"column '{name}': a nested column (list, map or struct); a plain column is needed");
+        ColumnKind? earlier = _wanted[at];
+        _wanted[at] = earlier is null || earlier == ColumnKind.Any ? kind : earlier;
+        return at;
+    }
+
+    public DataFormatException Error(int index, string problem) => ErrorAt(Mark, index, problem);
+
+    public long MarkOf(long record) => record;
+
+    public DataFormatException ErrorAt(long mark, int index, string problem) =>
+        new(Path, $"column '{Header[index]}', {Where(mark)}: {problem}");
+
+    public string Where(long mark)
+    {
+        int group = Array.BinarySearch(_groupStarts, mark);
+        if (group < 0) group = ~group - 1;
+        // Empty row groups share their start with the next one: name the one that holds the row.
+        while (group + 1 < _groupStarts.Length - 1 && _groupStarts[group + 1] <= mark) group++;
+        return $"row group {group}, row {mark - _groupStarts[group]}";
+    }
+
+    public DataFormatException NoRows() => new(Path, "no data rows");
+
+    private void LoadGroup(int group)
+    {
+        _group = group;
+        _row = 0;
+        _groupRows = checked((int)_reader.RowGroups[group].RowCount);
+        try
+        {
+            using var rows = _reader.OpenRowGroupReader(group);
+            for (int c = 0; c < _fields.Length; c++)
+            {
+                if (_wanted[c] is not ColumnKind kind) continue;
+                var field = (DataField)_fields[c];
+                string? wrong = WrongType(field, kind);
+                if (wrong is not null) throw new DataFormatException(Path, $"column '{field.Name}', row group {group}: {wrong}");
+                _chunks[c] = Chunk.Read(rows, field, _groupRows);
+                if (_chunks[c]!.FirstInvalid() is int bad and >= 0)
+                    throw ErrorAt(_groupStarts[group] + bad, c, "text that is not valid UTF-8 (or holds U+FFFD, the mark of bytes that were not; save the file as UTF-8)");
+            }
+        }
+        catch (Exception e) when (e is not DataFormatException)
+        {
+            throw new DataFormatException(Path, $"row group {group} cannot be read (damaged file?): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Why a column of this type cannot give <paramref name="kind"/>, or null when it can.</summary>
+    private static string? WrongType(DataField field, ColumnKind kind)
+    {
+        Type type = field.ClrType;
+        bool text = IsText(type);
+        bool integer = type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(sbyte)
+            || type == typeof(ulong) || type == typeof(uint) || type == typeof(ushort) || type == typeof(byte);
+        bool real = type == typeof(double) || type == typeof(float);
+        bool flag = type == typeof(bool);
+        if (!text && !integer && !real && !flag) return $"holds {type.Name} values, which cannot be read here (integers, floating-point numbers, booleans and text can)";
+        string holds = text ? "text" : integer ? "integers" : real ? "floating-point numbers" : "booleans";
+        return kind switch
+        {
+            ColumnKind.Id when !(text || integer) => $"ids must be integers or text, but the column holds {holds}",
+            ColumnKind.Number when text => "a number is needed, but the column holds text",
+            ColumnKind.Integer when !integer => $"whole numbers are needed, but the column holds {holds}",
+            _ => null,
+        };
+    }
+
+    /// <summary>Text and binary columns (Parquet.Net shows them as ReadOnlyMemory by default).</summary>
+    private static bool IsText(Type type) =>
+        type == typeof(string) || type == typeof(byte[]) || type == typeof(ReadOnlyMemory<char>) || type == typeof(ReadOnlyMemory<byte>);
+
+    public void Dispose()
+    {
+        // A table that outlives the reading keeps this source to name places (Where, ErrorAt): let the last row group go.
+        Array.Clear(_chunks);
+        _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _file.Dispose();
+    }
+
+    /// <summary>One column of one row group, read whole, giving each row as UTF-8 text.</summary>
+    private abstract class Chunk
+    {
+        protected readonly byte[] Scratch = new byte[64];
+
+        public abstract ReadOnlySpan<byte> Cell(int row);
+
+        /// <summary>The first row whose text is not UTF-8, or -1 (numbers always are).</summary>
+        public virtual int FirstInvalid() => -1;
+
+        public static Chunk Read(ParquetRowGroupReader rows, DataField field, int count)
+        {
+            Type type = field.ClrType;
+            if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>)) return new Binary(rows, field, count);
+            if (IsText(type)) return new Text(rows, field, count);
+            if (type == typeof(long)) return Values<long>.Read(rows, field, count);
+            if (type == typeof(int)) return Values<int>.Read(rows, field, count);
+            if (type == typeof(short)) return Values<short>.Read(rows, field, count);
+            if (type == typeof(sbyte)) return Values<sbyte>.Read(rows, field, count);
+            if (type == typeof(ulong)) return Values<ulong>.Read(rows, field, count);
+            if (type == typeof(uint)) return Values<uint>.Read(rows, field, count);
+            if (type == typeof(ushort)) return Values<ushort>.Read(rows, field, count);
+            if (type == typeof(byte)) return Values<byte>.Read(rows, field, count);
+            if (type == typeof(double)) return Values<double>.Read(rows, field, count);
+            if (type == typeof(float)) return Values<float>.Read(rows, field, count);
+            if (type == typeof(bool)) return new Flags(rows, field, count);
+            throw new InvalidOperationException($"no reader for {type}");
+        }
+    }
+
+    private sealed class Values<T> : Chunk where T : struct, IUtf8SpanFormattable
+    {
+        private readonly T[]? _values;
+        private readonly T?[]? _nullable;
+
+        private Values(T[]? values, T?[]? nullable)
+        {
+            _values = values;
+            _nullable = nullable;
+        }
+
+        public static new Values<T> Read(ParquetRowGroupReader rows, DataField field, int count)
+        {
+            if (field.IsNullable)
+            {
+                var nullable = new T?[count];
+                rows.ReadAsync<T>(field, nullable.AsMemory()).GetAwaiter().GetResult();
+                return new Values<T>(null, nullable);
+            }
+            var values = new T[count];
+            rows.ReadAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
+            return new Values<T>(values, null);
+        }
+
+        public override ReadOnlySpan<byte> Cell(int row)
+        {
+            T value;
+            if (_values is not null) value = _values[row];
+            else if (_nullable![row] is T present) value = present;
+            else return default;
+            int written;
+            // Shortest round-trip text: parsing it back gives the same double; a float is shown as the double it widens to.
+            bool done = typeof(T) == typeof(double) ? ((double)(object)value).TryFormat(Scratch, out written, "R", CultureInfo.InvariantCulture)
+                : typeof(T) == typeof(float) ? ((double)(float)(object)value).TryFormat(Scratch, out written, "R", CultureInfo.InvariantCulture)
+                : value.TryFormat(Scratch, out written, default, CultureInfo.InvariantCulture);
+            if (!done) throw new InvalidOperationException("a number longer than 64 bytes");
+            return Scratch.AsSpan(0, written);
+        }
+    }
+
+    /// <summary>A boolean column, as 1 and 0 (how a 0/1 column reads in CSV).</summary>
+    private sealed class Flags : Chunk
+    {
+        private readonly bool?[] _values;
+
+        public Flags(ParquetRowGroupReader rows, DataField field, int count)
+        {
+            _values = new bool?[count];
+            if (field.IsNullable)
+            {
+                rows.ReadAsync<bool>(field, _values.AsMemory()).GetAwaiter().GetResult();
+                return;
+            }
+            var values = new bool[count];
+            rows.ReadAsync<bool>(field, values.AsMemory()).GetAwaiter().GetResult();
+            for (int i = 0; i < count; i++) _values[i] = values[i];
+        }
+
+        public override ReadOnlySpan<byte> Cell(int row) => _values[row] switch
+        {
+            true => "1"u8,
+            false => "0"u8,
+            null => default,
+        };
+    }
+
+    /// <summary>A binary column: its bytes as stored, so that bytes which are not UTF-8 are caught where they are used, never replaced.</summary>
+    private sealed class Binary : Chunk
+    {
+        private readonly byte[]?[] _values;
+
+        public Binary(ParquetRowGroupReader rows, DataField field, int count)
+        {
+            _values = new byte[]?[count];
+            rows.ReadAsync(field, _values.AsMemory()!).GetAwaiter().GetResult();
+        }
+
+        public override int FirstInvalid() => Array.FindIndex(_values, v => v is not null && !System.Text.Unicode.Utf8.IsValid(v));
+
+        public override ReadOnlySpan<byte> Cell(int row) => _values[row];
+    }
+
+    /// <summary>
+    /// A text column, as UTF-8. Parquet.Net decodes it, putting U+FFFD where the bytes were not UTF-8, so a U+FFFD is
+    /// taken for such bytes and rejected: replacing them silently could make two different ids one.
+    /// </summary>
+    private sealed class Text : Chunk
+    {
+        private readonly string?[] _values;
+        private byte[] _utf8 = new byte[256];
+
+        public Text(ParquetRowGroupReader rows, DataField field, int count)
+        {
+            _values = new string?[count];
+            rows.ReadAsync(field, _values.AsMemory()!).GetAwaiter().GetResult();
+        }
+
+        /// <summary>The first row whose text holds U+FFFD (bytes that were not UTF-8), or -1.</summary>
+        public override int FirstInvalid() => Array.FindIndex(_values, v => v is not null && v.Contains('\uFFFD', StringComparison.Ordinal));
+
+        public override ReadOnlySpan<byte> Cell(int row)
+        {
+            string? value = _values[row];
+            if (value is null) return default;
+            int most = Encoding.UTF8.GetMaxByteCount(value.Length);
+            if (_utf8.Length < most) _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+            return _utf8.AsSpan(0, Encoding.UTF8.GetBytes(value, _utf8));
+        }
+    }
+}
