@@ -16,19 +16,9 @@ public static class SpilloverDesignBuilder
             throw new ArgumentException($"graph has {graph.NodeCount} nodes but the nodes table has {nodes.Count}.");
 
         int levels = Math.Max(1, nodes.Vote2010Levels.Length);
-        var units = new List<int>();
-        for (int node = 0; node < nodes.Count; node++)
-        {
-            if (nodes.IsUnit(node)) units.Add(node);
-        }
-        if (units.Count == 0) throw new DegenerateSpilloverDesignException("no analysis units: every outcome is empty.");
-
         long StratumKey(int node) => (long)graph.Degree(node) * levels + nodes.Vote2010[node];
-        int[] order = units.ToArray();
-        long[] keys = order.Select(StratumKey).ToArray();
-        // Array.Sort is not stable; ties are broken by node index, which `order` already is ascending in.
-        Array.Sort(keys, order, Comparer<long>.Create((a, b) => a.CompareTo(b)));
-        StableByNodeWithinEqualKeys(keys, order);
+        int[] order = UnitsByStratum(nodes, StratumKey);
+        if (order.Length == 0) throw new DegenerateSpilloverDesignException("no analysis units: every outcome is empty.");
 
         int unitCount = order.Length;
         var newIndex = new int[nodes.Count];
@@ -46,18 +36,31 @@ public static class SpilloverDesignBuilder
         var rowOffsets = new long[unitCount + 1];
         for (int i = 0; i < unitCount; i++) rowOffsets[i + 1] = rowOffsets[i] + graph.Degree(order[i]);
         var neighbors = new int[rowOffsets[unitCount]];
+        // Each unit writes only its own range of neighbours, so the blocks can run in any order on any thread.
+        const int Block = 1 << 16;
+        Parallel.For(0, (unitCount + Block - 1) / Block, block =>
+        {
+            int end = Math.Min(unitCount, (block + 1) * Block);
+            for (int i = block * Block; i < end; i++)
+            {
+                int node = order[i];
+                long from = graph.RowOffsets[node], to = graph.RowOffsets[node + 1];
+                long at = rowOffsets[i];
+                for (long e = from; e < to; e++) neighbors[at++] = newIndex[graph.Columns[e]];
+            }
+        });
         var outcome = new double[unitCount];
         var stratumStart = new List<int>();
         var labels = new List<string>();
+        long previousKey = -1;
         for (int i = 0; i < unitCount; i++)
         {
             int node = order[i];
             outcome[i] = nodes.Outcome[node];
-            long from = graph.RowOffsets[node], to = graph.RowOffsets[node + 1];
-            long at = rowOffsets[i];
-            for (long e = from; e < to; e++) neighbors[at++] = newIndex[graph.Columns[e]];
-            if (i == 0 || keys[i] != keys[i - 1])
+            long key = StratumKey(node);
+            if (i == 0 || key != previousKey)
             {
+                previousKey = key;
                 stratumStart.Add(i);
                 string level = nodes.Vote2010Levels.Length > 0 ? nodes.Vote2010Levels[nodes.Vote2010[node]] : "all";
                 labels.Add($"friends={graph.Degree(node)}, vote2010={level}");
@@ -67,8 +70,46 @@ public static class SpilloverDesignBuilder
         return new SpilloverProblem(nodes.Count, rowOffsets, neighbors, cells, outcome, stratumStart.ToArray(), labels.ToArray(), chunkSize);
     }
 
-    private static void StableByNodeWithinEqualKeys(long[] keys, int[] order)
+    /// <summary>
+    /// The analysis units sorted by stratum key, ties in node order. A counting sort when the keys span a range
+    /// comparable to the unit count (always, for the paper's strata: degrees × a few levels), one pass each way;
+    /// otherwise a comparison sort of the units.
+    /// </summary>
+    private static int[] UnitsByStratum(NodeTable nodes, Func<int, long> stratumKey)
     {
+        int unitCount = 0;
+        long maxKey = 0;
+        for (int node = 0; node < nodes.Count; node++)
+        {
+            if (!nodes.IsUnit(node)) continue;
+            unitCount++;
+            maxKey = Math.Max(maxKey, stratumKey(node));
+        }
+        var order = new int[unitCount];
+        if (maxKey < Math.Max(4L * unitCount, 1 << 16))
+        {
+            var next = new int[maxKey + 2];
+            for (int node = 0; node < nodes.Count; node++)
+            {
+                if (nodes.IsUnit(node)) next[stratumKey(node) + 1]++;
+            }
+            for (long key = 1; key < next.Length; key++) next[key] += next[key - 1];
+            for (int node = 0; node < nodes.Count; node++)
+            {
+                if (nodes.IsUnit(node)) order[next[stratumKey(node)]++] = node; // in node order: stable
+            }
+            return order;
+        }
+        var keys = new long[unitCount];
+        int at = 0;
+        for (int node = 0; node < nodes.Count; node++)
+        {
+            if (!nodes.IsUnit(node)) continue;
+            order[at] = node;
+            keys[at++] = stratumKey(node);
+        }
+        Array.Sort(keys, order);
+        // Array.Sort is not stable: restore node order within each run of equal keys.
         int start = 0;
         for (int i = 1; i <= keys.Length; i++)
         {
@@ -78,6 +119,7 @@ public static class SpilloverDesignBuilder
                 start = i;
             }
         }
+        return order;
     }
 }
 
