@@ -43,7 +43,7 @@ public static class DirectEffects
         OlsResult adjusted = Fit(groups, nodes, options, "both-vs-neither adjusted", [DesignMatrix.InterceptName, "both", .. dummies],
             (cell, level) => InContrast(cell) ? [1, Flag(cell == TreatmentCell.Both), .. DummiesOf(level)] : null);
         results.Add(Effect(DirectEffectNames.BothVsNeitherAdjusted, adjusted, "both", contrastCount,
-            $"OLS, {options.Covariance} standard errors; '{nodes.Vote2010Levels[baseline]}' is the baseline of the vote2010 dummies"));
+            $"OLS from cell × vote2010 group sums, {options.Covariance} standard errors; '{nodes.Vote2010Levels[baseline]}' is the baseline of the vote2010 dummies"));
 
         var treatedArm = new ArmMoments[levels];
         var controlArm = new ArmMoments[levels];
@@ -182,7 +182,7 @@ public static class DirectEffects
     }
 
     private static EffectEstimate Effect(string name, OlsResult fit, string coefficient, long n, string? note = null) =>
-        From(name, fit.Estimate(coefficient), n, note ?? $"OLS, {fit.CovarianceType} standard errors");
+        From(name, fit.Estimate(coefficient), n, note ?? $"OLS from cell × vote2010 group sums, {fit.CovarianceType} standard errors");
 
     private static EffectEstimate From(string name, Estimate e, long n, string? note) =>
         new(name, e.Value, e.StandardError, e.CiLow, e.CiHigh, e.P, n, note);
