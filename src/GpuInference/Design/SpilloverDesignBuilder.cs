@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using GpuInference.Data;
 using GpuInference.Graph;
 
@@ -44,18 +45,7 @@ public static class SpilloverDesignBuilder
         // with the same result.
         const int Block = 1 << 16;
         Parallel.For(0, (nodes.Count + Block - 1) / Block, block =>
-        {
-            int end = Math.Min(nodes.Count, (block + 1) * Block);
-            for (int node = block * Block; node < end; node++)
-            {
-                int i = newIndex[node];
-                if (i >= unitCount) continue;
-                outcome[i] = nodes.Outcome[node];
-                long from = graph.RowOffsets[node], to = graph.RowOffsets[node + 1];
-                long at = rowOffsets[i];
-                for (long e = from; e < to; e++) neighbors[at++] = newIndex[graph.Columns[e]];
-            }
-        });
+            CopyRows(block * Block, Math.Min(nodes.Count, (block + 1) * Block), unitCount, newIndex, graph, nodes.Outcome, rowOffsets, neighbors, outcome));
         var stratumStart = new List<int>();
         var labels = new List<string>();
         for (int i = 0; i < unitCount; i++)
@@ -67,6 +57,35 @@ public static class SpilloverDesignBuilder
         }
         stratumStart.Add(unitCount);
         return new SpilloverProblem(nodes.Count, rowOffsets, neighbors, cells, outcome, stratumStart.ToArray(), labels.ToArray(), chunkSize);
+    }
+
+    /// <summary>
+    /// Copies the outcome and renumbered neighbours of the units among nodes [first, end). The look-ups of new
+    /// numbers are random reads of a table larger than the cache; each is prefetched a few dozen edges ahead so that
+    /// several misses are in flight at once.
+    /// </summary>
+    private static unsafe void CopyRows(
+        int first, int end, int unitCount, int[] newIndex, CsrGraph graph, double[] nodeOutcome, long[] rowOffsets, int[] neighbors, double[] outcome)
+    {
+        const int Ahead = 32;
+        long[] offsets = graph.RowOffsets;
+        int[] columns = graph.Columns;
+        long last = offsets[end];
+        fixed (int* index = newIndex)
+        {
+            for (int node = first; node < end; node++)
+            {
+                int i = index[node];
+                if (i >= unitCount) continue;
+                outcome[i] = nodeOutcome[node];
+                long at = rowOffsets[i];
+                for (long e = offsets[node]; e < offsets[node + 1]; e++)
+                {
+                    if (Sse.IsSupported && e + Ahead < last) Sse.Prefetch0(index + columns[e + Ahead]);
+                    neighbors[at++] = index[columns[e]];
+                }
+            }
+        }
     }
 
     /// <summary>
