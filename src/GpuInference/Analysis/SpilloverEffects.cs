@@ -32,32 +32,19 @@ public static class SpilloverEffects
     /// The model-based robust (HC1) standard errors of the observed coefficients, from the same regression fitted by
     /// QR with the strata absorbed: a cross-check on the permutation fit (the estimates must agree) and a
     /// second measure of uncertainty for the report. HC1 because singleton strata make HC2 undefined.
+    /// <para>
+    /// The regressors (friends with banner, friends with feed, own banner, own feed) are small integers, so the units
+    /// of a stratum fall into groups that share all four, and the fit runs on each group's count, outcome mean and
+    /// centred sum of squares (<see cref="GroupedLeastSquares"/>): QR on tens of thousands of weighted group rows
+    /// instead of 15 million, with the same R factor and the same residual sums of squares.
+    /// </para>
     /// </summary>
     public static double[] ModelStandardErrors(SpilloverProblem problem, double[] observed)
     {
-        int n = problem.UnitCount;
-        var nb = new double[n];
-        var nf = new double[n];
-        var b = new double[n];
-        var f = new double[n];
-        var stratum = new int[n];
-        for (int s = 0; s < problem.StratumCount; s++)
-        {
-            for (int i = problem.StratumStart[s]; i < problem.StratumStart[s + 1]; i++) stratum[i] = s;
-        }
-        for (int i = 0; i < n; i++)
-        {
-            for (long e = problem.RowOffsets[i]; e < problem.RowOffsets[i + 1]; e++)
-            {
-                var cell = problem.Cells[problem.Neighbors[e]];
-                nb[i] += cell.HasFlag(TreatmentCell.Banner) ? 1 : 0;
-                nf[i] += cell.HasFlag(TreatmentCell.Feed) ? 1 : 0;
-            }
-            b[i] = problem.Cells[i].HasFlag(TreatmentCell.Banner) ? 1 : 0;
-            f[i] = problem.Cells[i].HasFlag(TreatmentCell.Feed) ? 1 : 0;
-        }
-        var x = new DesignMatrix(n).AddColumn("banner", nb).AddColumn("feed", nf).AddColumn("own_banner", b).AddColumn("own_feed", f);
-        OlsResult fit = OrdinaryLeastSquares.Fit(x, problem.Outcome, CovarianceType.HC1, FixedEffects.FromCodes<int>("stratum", stratum));
+        ExposureGroups groups = ExposureGroups.Of(problem);
+        ArmMoments[] moments = GroupMoments.Of(problem.Outcome, groups.GroupOfUnit, groups.Count, out _);
+        OlsResult fit = GroupedLeastSquares.Fit(
+            ["banner", "feed", "own_banner", "own_feed"], groups.Regressors, moments, CovarianceType.HC1, groups.Stratum, "stratum");
         for (int k = 0; k < 2; k++)
         {
             double qr = fit.Coefficients[k];

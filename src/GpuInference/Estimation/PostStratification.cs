@@ -23,7 +23,12 @@ public static class PostStratification
     public static Estimate Estimate<T>(ReadOnlySpan<double> y, ReadOnlySpan<bool> treated, ReadOnlySpan<T> strata)
         where T : unmanaged, IBinaryInteger<T>
     {
-        StratifiedArms arms = StratifiedArms.Gather(y, treated, [], strata);
+        return Estimate(StratifiedArms.Gather(y, treated, [], strata));
+    }
+
+    /// <summary>The post-stratified effect from arms whose moments are already gathered.</summary>
+    internal static Estimate Estimate(StratifiedArms arms)
+    {
         (double effect, double variance) = Combine(arms);
         return Estimation.Estimate.FromT(effect, Math.Sqrt(variance), arms.Total - 2.0 * arms.StratumCount);
     }

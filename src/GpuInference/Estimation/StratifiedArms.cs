@@ -45,14 +45,26 @@ internal sealed class StratifiedArms
             if (treated[i]) treatedMoments[code].Add(y[i], dose);
             else controlMoments[code].Add(y[i], dose);
         }
-        for (int s = 0; s < codes; s++)
+        return FromMoments(treatedMoments, controlMoments);
+    }
+
+    /// <summary>
+    /// The arms from moments gathered elsewhere (one entry per stratum code in each array), with the same check that
+    /// every stratum that occurs has at least two units in each arm.
+    /// </summary>
+    public static StratifiedArms FromMoments(ArmMoments[] treated, ArmMoments[] control)
+    {
+        if (treated.Length != control.Length) throw new ArgumentException($"{treated.Length} treated strata but {control.Length} control strata", nameof(control));
+        long total = 0;
+        for (int s = 0; s < treated.Length; s++)
         {
-            long t = treatedMoments[s].Count, c = controlMoments[s].Count;
+            long t = treated[s].Count, c = control[s].Count;
             if (t + c > 0 && (t < 2 || c < 2))
                 throw new DegenerateDesignException(
                     $"stratum {s}", $"stratum {s} has {t} treated and {c} control units; each stratum needs at least two of each");
+            total += t + c;
         }
-        return new StratifiedArms(treatedMoments, controlMoments) { Total = y.Length };
+        return new StratifiedArms(treated, control) { Total = total };
     }
 
     /// <summary>The number of strata that occur.</summary>
