@@ -1,4 +1,5 @@
 using GpuInference.Design;
+using GpuInference.Data;
 
 namespace GpuInference.Analysis;
 

@@ -2,6 +2,7 @@ using GpuInference.Analysis;
 using GpuInference.Design;
 using GpuInference.Estimation;
 using GpuInference.Tests.Support;
+using GpuInference.Data;
 
 namespace GpuInference.Tests.Analysis;
 
