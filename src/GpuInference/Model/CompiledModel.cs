@@ -49,11 +49,14 @@ public sealed class CompiledModel
     /// <summary>Groups of <see cref="FixedEffect"/>.</summary>
     public int FixedEffectGroups { get; init; }
 
-    /// <summary>The fixed effect as written, e.g. "village" or "degree^vote2010".</summary>
+    /// <summary>The fixed effects as written, e.g. "village", "degree^vote2010" or "village + round" (the first listed by size is absorbed).</summary>
     public string? FixedEffectName { get; init; }
 
     /// <summary>Every term in formula order.</summary>
     public required ModelTerm[] Terms { get; init; }
+
+    /// <summary>Fixed columns that are dummies of a second fixed effect: fitted, never reported as coefficients.</summary>
+    public IReadOnlyList<string> Nuisance { get; init; } = [];
 
     /// <summary>Indices into <see cref="Moving"/> of the terms whose randomization distribution is reported.</summary>
     public required int[] Tested { get; init; }

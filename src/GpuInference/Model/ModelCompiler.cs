@@ -18,8 +18,6 @@ public static class ModelCompiler
         ArgumentNullException.ThrowIfNull(graph);
         ModelFormula formula = request.Formula;
         if (request.Permuted.Count == 0) throw new ModelCompilationException("--permute names no column");
-        if (formula.FixedEffects.Count > 1)
-            throw new ModelCompilationException($"formula: one fixed-effect term is supported (write interactions as a^b); found {string.Join(", ", formula.FixedEffects.Select(f => f.Text))}");
 
         PermutedCodes codes = PermutedCodes.Build(table, request.Permuted);
         var degree = new double[table.Rows];
@@ -33,10 +31,13 @@ public static class ModelCompiler
         int[]? group = null;
         int groups = 0;
         string? feName = null;
-        if (formula.FixedEffects.Count == 1)
+        // The fixed effect with the most groups is absorbed (demeaned); any others enter as dummies, which is exact
+        // and cheap for the few-level effects (survey rounds, sexes) they usually are.
+        FixedEffect[] byGroups = [.. formula.FixedEffects.OrderByDescending(f => CombinedGroups([.. f.Columns.Select(c => context.TextOf(c))], unitNodes, out int g) is not null ? g : 0)];
+        if (byGroups.Length > 0)
         {
-            FixedEffect fe = formula.FixedEffects[0];
-            feName = fe.Text;
+            FixedEffect fe = byGroups[0];
+            feName = string.Join(" + ", formula.FixedEffects.Select(f => f.Text));
             string[][] columns = [.. fe.Columns.Select(c => context.TextOf(c))];
             group = CombinedGroups(columns, unitNodes, out groups);
             // A unit alone in its group is fitted exactly by its own effect and tells nothing about the other terms;
@@ -78,6 +79,24 @@ public static class ModelCompiler
                 fixedColumns.Add(values);
             }
         }
+        var nuisance = new List<string>();
+        foreach (FixedEffect extra in byGroups.Skip(1))
+        {
+            string[] labels = SortedLevels(extra, context, unitNodes, out int[] ids);
+            int levels = labels.Length;
+            if (levels > MaxDummyLevels)
+                throw new ModelCompilationException($"formula: fixed effect {extra.Text} has {levels:N0} groups; only the largest fixed effect ({byGroups[0].Text}) is absorbed and the others enter as dummies, at most {MaxDummyLevels:N0} groups each (combine them with ^ instead)");
+            for (int level = 1; level < levels; level++)
+            {
+                int l = level;
+                string name = $"{extra.Text}={labels[level]}";
+                fixedNames.Add(name);
+                fixedColumns.Add([.. ids.Select(id => id == l ? 1.0 : 0.0)]);
+                nuisance.Add(name);
+            }
+            notes.Add($"fixed effect {extra.Text} enters as {levels - 1:N0} dumm{(levels - 1 == 1 ? "y" : "ies")} (only the fixed effect with the most groups, {byGroups[0].Text}, is absorbed)");
+        }
+
         if (moving.Count == 0)
             throw new ModelCompilationException($"no term of the formula depends on the permuted column{(request.Permuted.Count == 1 ? "" : "s")} {string.Join(", ", request.Permuted)}: nothing to test");
 
@@ -109,6 +128,7 @@ public static class ModelCompiler
             FixedEffectGroups = groups,
             FixedEffectName = feName,
             Terms = [.. terms],
+            Nuisance = [.. nuisance],
             Tested = tested,
             RowsDropped = table.Rows - unitNodes.Length,
             Notes = notes,
@@ -213,6 +233,28 @@ public static class ModelCompiler
                 yield return (term.Text, values2);
                 break;
         }
+    }
+
+    /// <summary>The most groups a fixed effect entered as dummies may have.</summary>
+    public const int MaxDummyLevels = 2000;
+
+    /// <summary>
+    /// The groups of a fixed effect entered as dummies, labelled by the values of its columns (joined by '^') and
+    /// sorted as a categorical column's levels are (numbers by value, else text), so the first is the baseline.
+    /// </summary>
+    private static string[] SortedLevels(FixedEffect fe, Context context, int[] unitNodes, out int[] ids)
+    {
+        string[][] columns = [.. fe.Columns.Select(c => context.TextOf(c))];
+        string[] keys = [.. unitNodes.Select(n => string.Join("^", columns.Select(c => c[n])))];
+        string[] distinct = [.. keys.Distinct(StringComparer.Ordinal)];
+        bool numeric = distinct.All(k => double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        string[] sorted = numeric
+            ? [.. distinct.OrderBy(k => double.Parse(k, CultureInfo.InvariantCulture))]
+            : [.. distinct.Order(StringComparer.Ordinal)];
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < sorted.Length; i++) index[sorted[i]] = i;
+        ids = [.. keys.Select(k => index[k])];
+        return sorted;
     }
 
     /// <summary>One dense id per distinct combination of the columns' values (a^b), in order of first appearance among the units.</summary>

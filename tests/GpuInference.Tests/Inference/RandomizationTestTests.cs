@@ -74,6 +74,25 @@ public sealed class RandomizationTestTests
         Assert.All(result.Statistics, s => Assert.Equal(1.0, s.Null.TwoSided.Value));
     }
 
+    /// <summary>A second fixed effect enters as its dummies: the same fit as writing the column as a categorical covariate.</summary>
+    [Fact]
+    public void ASecondFixedEffectIsTheSameAsItsDummies()
+    {
+        CompiledModel twoEffects = Data.Compile("y ~ share(t) + t + x1 | village + grp", "t");
+        CompiledModel dummies = Data.Compile("y ~ share(t) + t + x1 + grp | village", "t");
+        Assert.Equal(["grp=b", "grp=c"], twoEffects.Nuisance);
+        Assert.Equal("village + grp", twoEffects.FixedEffectName);
+        Assert.Contains(twoEffects.Notes, n => n.StartsWith("fixed effect grp enters as 2 dummies", StringComparison.Ordinal));
+        RandomizedDesign design = AssignmentDesigns.Declare(twoEffects.ObservedCodes, Ids("village"));
+        RandomizationResult a = RandomizationTest.Run(twoEffects, (b, d) => design.Draw(8, b, d), 8, 20, TestStatistic.Studentized, PermutationCovariance.Heteroskedastic("HC2"));
+        RandomizationResult b = RandomizationTest.Run(dummies, (b, d) => design.Draw(8, b, d), 8, 20, TestStatistic.Studentized, PermutationCovariance.Heteroskedastic("HC2"));
+        for (int s = 0; s < a.Statistics.Count; s++)
+        {
+            Assert.Equal(b.Statistics[s].Null.Observed, a.Statistics[s].Null.Observed);
+            Assert.Equal(b.Statistics[s].Null.Values.ToArray(), a.Statistics[s].Null.Values.ToArray());
+        }
+    }
+
     private static OlsResult Refit(CompiledModel model, int[] drawn, CovarianceType type, int[]? clusters)
     {
         var x = new DesignMatrix(model.UnitCount);

@@ -97,7 +97,8 @@ public static class NetworkTest
         PermutationCovariance inside, int permutations, List<(string, double)> timings)
     {
         var byName = result.Statistics.ToDictionary(s => s.Name, s => s.Null);
-        var coefficients = fit.Names.Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
+        var coefficients = fit.Names.Where(name => !model.Nuisance.Contains(name))
+            .Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
         var notes = new List<string>(model.Notes);
         if (graph.UnknownDropped > 0) notes.Add($"{graph.UnknownDropped:N0} edge{(graph.UnknownDropped == 1 ? "" : "s")} named an id not in the nodes file and {(graph.UnknownDropped == 1 ? "was" : "were")} dropped (--unknown-edges drop)");
         if (graph.SelfLoopsDropped + graph.DuplicatesDropped > 0) notes.Add($"{graph.SelfLoopsDropped:N0} self-loops and {graph.DuplicatesDropped:N0} repeated edges dropped");

@@ -26,6 +26,7 @@ internal static class ObservedFit
                 x.AddColumn(model.FixedNames[term.Index], model.Fixed[term.Index]);
             }
         }
+        foreach (string name in model.Nuisance) x.AddColumn(name, model.Fixed[Array.IndexOf(model.FixedNames, name)]);
         FixedEffects? fe = model.FixedEffect is null ? null : FixedEffects.FromCodes(model.FixedEffectName!, model.FixedEffect.AsSpan());
         return OrdinaryLeastSquares.Fit(x, model.Outcome, type, fe, clusters);
     }
