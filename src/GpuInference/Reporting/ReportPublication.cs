@@ -146,8 +146,19 @@ public sealed class ReportPublication : IDisposable
 
     private static void RequireOnlyReportFiles(string given, string full)
     {
+        string[] entries;
+        try
+        {
+            entries = Directory.GetFileSystemEntries(full);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Another run sharing the folder is between its two renames: for that instant there is no folder, so
+            // nothing in it to refuse.
+            return;
+        }
         // In name order, so that the same folder always gives the same message.
-        foreach (string entry in Directory.GetFileSystemEntries(full).Order(StringComparer.Ordinal))
+        foreach (string entry in entries.Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry);
             bool ours = Directory.Exists(entry) ? name.StartsWith(".partial-", StringComparison.Ordinal) : ReportFiles.IsReportFile(name);
