@@ -63,9 +63,8 @@ public static class Bijection
     /// <summary>One pass of the Feistel network over the power-of-two domain.</summary>
     private static uint Encrypt(uint value, ArrayView<uint> keys, BijectionShape shape)
     {
-        uint leftMask = (1u << (int)shape.LeftBits) - 1u;
-        uint rightMask = (1u << (int)shape.RightBits) - 1u;
-        int shift = (int)(shape.RightBits - shape.LeftBits);
+        uint leftMask = shape.LeftMask, rightMask = shape.RightMask;
+        int shift = shape.Shift;
         uint left = value >> (int)shape.RightBits;
         uint right = value & rightMask;
         for (int round = 0; round < KernelLimits.BijectionRounds; round++)
@@ -82,9 +81,8 @@ public static class Bijection
     /// <summary><see cref="Encrypt"/> undone, round by round from the last.</summary>
     private static uint Decrypt(uint value, ArrayView<uint> keys, BijectionShape shape)
     {
-        uint leftMask = (1u << (int)shape.LeftBits) - 1u;
-        uint rightMask = (1u << (int)shape.RightBits) - 1u;
-        int shift = (int)(shape.RightBits - shape.LeftBits);
+        uint leftMask = shape.LeftMask, rightMask = shape.RightMask;
+        int shift = shape.Shift;
         uint left = value >> (int)shape.RightBits;
         uint right = value & rightMask;
         for (int step = 0; step < KernelLimits.BijectionRounds; step++)

@@ -25,4 +25,13 @@ public readonly struct BijectionShape
     public uint LeftBits { get; }
 
     public uint RightBits { get; }
+
+    /// <summary>Mask of the left half's bits.</summary>
+    public uint LeftMask => (1u << (int)LeftBits) - 1u;
+
+    /// <summary>Mask of the right half's bits.</summary>
+    public uint RightMask => (1u << (int)RightBits) - 1u;
+
+    /// <summary>How much wider the right half is than the left (0 or 1).</summary>
+    public int Shift => (int)(RightBits - LeftBits);
 }
