@@ -23,17 +23,11 @@ internal sealed class ChunkAccumulator
     private const int RealSlots = SpilloverMoments.RealSlots;
     private const int K = SpilloverProblem.Regressors;
 
-    /// <summary>Byte lanes count to 255 before they would carry into their neighbour.</summary>
-    private const int LaneCapacity = byte.MaxValue;
-
     /// <summary>
     /// How many edges ahead the friends' words are prefetched. At paper scale the words span 240 MB, so nearly every
     /// friend is a cache miss; asking for it this far ahead lets the misses overlap instead of queueing.
     /// </summary>
     private const int PrefetchDistance = 24;
-
-    /// <summary>SpreadBits[v] has byte i equal to bit i of v: adding it counts eight permutations at once.</summary>
-    private static readonly ulong[] SpreadBits = BuildSpreadTable();
 
     // 32-bit running sums: S and Q, then (integer outcome only) P.
     private readonly int[] _narrow = new int[(IntegerSlots + RealSlots) * Width];
@@ -126,18 +120,18 @@ internal sealed class ChunkAccumulator
         long first = problem.RowOffsets[unit], end = problem.RowOffsets[unit + 1];
         while (first < end)
         {
-            long stop = Math.Min(end, first + LaneCapacity);
+            long stop = Math.Min(end, first + ByteLanes.Capacity);
             bannerLanes.Clear();
             feedLanes.Clear();
             for (long e = first; e < stop; e++)
             {
                 if (e + PrefetchDistance < chunkEnd) Prefetch(pairs, 2L * problem.Neighbors[e + PrefetchDistance]);
                 long friend = 2L * problem.Neighbors[e];
-                AddToLanes(bannerLanes, pairs[friend]);
-                AddToLanes(feedLanes, pairs[friend + 1]);
+                ByteLanes.Add(bannerLanes, pairs[friend]);
+                ByteLanes.Add(feedLanes, pairs[friend + 1]);
             }
-            Flush(bannerLanes, banner);
-            Flush(feedLanes, feed);
+            ByteLanes.Flush(bannerLanes, banner);
+            ByteLanes.Flush(feedLanes, feed);
             first = stop;
         }
         Spread(pairs[2L * unit], _x.AsSpan(2 * Width, Width));
@@ -149,18 +143,6 @@ internal sealed class ChunkAccumulator
     internal static unsafe void Prefetch<T>(T[] array, long index) where T : unmanaged
     {
         if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), (nint)index)));
-    }
-
-    private static void AddToLanes(Span<ulong> lanes, ulong word)
-    {
-        for (int k = 0; k < lanes.Length; k++) lanes[k] += SpreadBits[(int)(word >> (8 * k)) & 0xFF];
-    }
-
-    /// <summary>Byte p of the lanes (little-endian) is the count for permutation p.</summary>
-    private static void Flush(Span<ulong> lanes, Span<int> counts)
-    {
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(lanes);
-        for (int p = 0; p < Width; p++) counts[p] += bytes[p];
     }
 
     private static void Spread(ulong word, Span<int> values)
@@ -225,15 +207,5 @@ internal sealed class ChunkAccumulator
     {
         Span<int> target = sums.Slice(slot * Width + p);
         (new Vector<int>(target) + value).CopyTo(target);
-    }
-
-    private static ulong[] BuildSpreadTable()
-    {
-        var table = new ulong[256];
-        for (int v = 0; v < 256; v++)
-        {
-            for (int bit = 0; bit < 8; bit++) table[v] |= (ulong)((v >> bit) & 1) << (8 * bit);
-        }
-        return table;
     }
 }

@@ -73,6 +73,9 @@ public sealed class FixedPart
     /// <summary>Each unit's leverage in the fixed part alone; a moving column's leverage adds to it.</summary>
     public double[] Leverage { get; }
 
+    /// <summary>The orthonormal basis of the demeaned covariates (each column orthogonal to the fixed-effect groups).</summary>
+    public IReadOnlyList<double[]> Basis => _basis;
+
     /// <summary>The fixed-effect group of each unit, or null.</summary>
     public int[]? Groups => _group;
 

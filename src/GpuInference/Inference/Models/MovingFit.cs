@@ -70,35 +70,14 @@ public sealed class MovingFit
             _residual[i] = _outcome[i] - fitted;
         }
         double[] meat = Meat(covariance, inverse, k, n, out double scale);
-        // V = scale · G⁻¹ M G⁻¹
-        var temp = new double[k * k];
-        for (int a = 0; a < k; a++)
-        {
-            for (int b = 0; b < k; b++)
-            {
-                double sum = 0;
-                for (int m = 0; m < k; m++) sum += inverse[a * k + m] * meat[m * k + b];
-                temp[a * k + b] = sum;
-            }
-        }
-        for (int a = 0; a < k; a++)
-        {
-            for (int b = 0; b < k; b++)
-            {
-                double sum = 0;
-                for (int m = 0; m < k; m++) sum += temp[a * k + m] * inverse[m * k + b];
-                v[a * k + b] = scale * sum;
-            }
-        }
+        Sandwich.Assemble(inverse, meat, scale, k, v);
     }
 
     /// <summary>The middle of the sandwich and its small-sample scale.</summary>
     private double[] Meat(PermutationCovariance covariance, double[] inverse, int k, int n, out double scale)
     {
         var meat = new double[k * k];
-        int parameters = covariance.IsClustered && covariance.FixedEffectsNestedInClusters && _fixed.GroupCount > 0
-            ? k + _fixed.CovariateRank + 1
-            : k + _fixed.Rank;
+        int parameters = Sandwich.Parameters(covariance, _fixed, k);
         if (covariance.Type == "Classical")
         {
             double rss = Dot(_residual, _residual);
@@ -107,7 +86,7 @@ public sealed class MovingFit
             {
                 for (int b = 0; b < k; b++) meat[a * k + b] = Dot(_z[a], _z[b]);
             }
-            scale = rss / (n - parameters);
+            scale = Sandwich.Scale(covariance, n, parameters, rss);
             return meat;
         }
         if (covariance.IsClustered)
@@ -126,7 +105,7 @@ public sealed class MovingFit
                     for (int b = 0; b < k; b++) meat[a * k + b] += scores[c * k + a] * scores[c * k + b];
                 }
             }
-            scale = covariance.Type == "CR1" ? (double)g / (g - 1) * (n - 1) / (n - parameters) : 1.0;
+            scale = Sandwich.Scale(covariance, n, parameters, 0);
             return meat;
         }
         var row = new double[k];
@@ -149,7 +128,7 @@ public sealed class MovingFit
                 for (int b = 0; b < k; b++) meat[a * k + b] += za * _z[b][i];
             }
         }
-        scale = covariance.Type == "HC1" ? (double)n / (n - parameters) : 1.0;
+        scale = Sandwich.Scale(covariance, n, parameters, 0);
         return meat;
     }
 

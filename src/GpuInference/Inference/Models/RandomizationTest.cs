@@ -1,3 +1,5 @@
+using GpuInference.Backends;
+using GpuInference.Backends.Models;
 using GpuInference.Model;
 
 namespace GpuInference.Inference.Models;
@@ -5,15 +7,25 @@ namespace GpuInference.Inference.Models;
 /// <summary>One tested statistic's observed value and its randomization distribution.</summary>
 public sealed record TestedStatistic(string Name, NullDistribution Null);
 
-/// <summary>The observed fit of the moving terms and the null of every tested statistic (one per tested term, then the joint Wald).</summary>
+/// <summary>
+/// The observed fit of the moving terms and the null of every tested statistic (one per tested term, then the joint
+/// Wald), and how the permutations were fitted (<see cref="Engine"/>: the backend, or why the reference path ran).
+/// </summary>
 public sealed record RandomizationResult(
-    string[] MovingNames, double[] Observed, double[] ObservedCovariance, IReadOnlyList<TestedStatistic> Statistics, int Permutations, ulong Seed);
+    string[] MovingNames, double[] Observed, double[] ObservedCovariance, IReadOnlyList<TestedStatistic> Statistics, int Permutations, ulong Seed,
+    string Engine = "");
 
 /// <summary>
 /// The general randomization test: re-draws the permuted columns' codes with a design, refits the moving terms in
 /// every permutation, and collects each tested statistic. Permutation b is a pure function of (seed, b) through the
-/// design, and each permutation is fitted start to end by one thread, so the null has the same bits whatever the
-/// thread count.
+/// design, and every sum runs in an order fixed by the model alone, so the null has the same bits whatever the
+/// thread count, batch size or backend.
+/// <para>
+/// Models go through a backend in batches of 64 permutations (<see cref="BatchedFit"/>); the observed statistic is
+/// computed by the same path, so an assignment equal to the observed one gives exactly the observed value. A model
+/// the batched layout cannot take (see <see cref="ModelLayout"/>) is fitted permutation by permutation by
+/// <see cref="MovingFit"/>, the plain reference the tests hold the batched path to.
+/// </para>
 /// </summary>
 public static class RandomizationTest
 {
@@ -25,10 +37,13 @@ public static class RandomizationTest
     /// <param name="covariance">The covariance inside every permutation (the studentized and Wald statistics).</param>
     /// <param name="threads">Worker threads; 0: all cores.</param>
     /// <param name="progress">Receives the count of permutations done.</param>
-    /// <param name="cancellation">Stops between permutations.</param>
+    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="backend">Creates the backend for the laid-out model; null: the managed CPU backend.</param>
+    /// <param name="reference">Fit every permutation by the reference path, even when the batched one could.</param>
     public static RandomizationResult Run(
         CompiledModel model, Action<long, Span<int>> draw, ulong seed, int permutations, TestStatistic statistic,
-        PermutationCovariance covariance, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellation = default)
+        PermutationCovariance covariance, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellation = default,
+        Func<ModelProblem, IModelBackend>? backend = null, bool reference = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(draw);
@@ -41,29 +56,56 @@ public static class RandomizationTest
         int[] tested = model.Tested;
         bool joint = tested.Length > 1;
         int width = tested.Length + (joint ? 1 : 0);
-
+        bool needsV = statistic == TestStatistic.Studentized || joint;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellation };
         var observedBeta = new double[k];
         var observedV = new double[k * k];
-        new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, observedBeta, covariance, observedV);
-        double[] observed = Summarise(observedBeta, observedV, tested, statistic, joint, k);
-
         var values = new double[(long)permutations * width];
-        int done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellation };
-        Parallel.For(0, permutations, options,
-            () => (Fit: new MovingFit(model, fixedPart, outcome), Drawn: new int[model.ObservedCodes.Length], Beta: new double[k], V: new double[k * k]),
-            (b, _, local) =>
+        string engine;
+
+        string? refusal = "asked for the reference path";
+        ModelProblem? problem = reference ? null : ModelLayout.Build(model, fixedPart, outcome, needsV ? covariance : null, out refusal);
+        if (problem is not null)
+        {
+            using IModelBackend device = backend?.Invoke(problem) ?? new CpuModelBackend(problem, new BackendOptions { Threads = threads });
+            var fit = new BatchedFit(problem, device, fixedPart, needsV ? covariance : null, parallel);
+            engine = fit.Backend;
+            fit.Fit((_, codes) => model.ObservedCodes.CopyTo(codes), 0, 1, observedBeta, observedV);
+            var beta = new double[ModelSlots.Width * k];
+            var v = new double[ModelSlots.Width * k * k];
+            for (int first = 0; first < permutations; first += ModelSlots.Width)
             {
-                draw(b, local.Drawn);
-                bool needsV = statistic == TestStatistic.Studentized || joint;
-                local.Fit.Fit(local.Drawn, local.Beta, needsV ? covariance : null, local.V);
-                double[] row = Summarise(local.Beta, local.V, tested, statistic, joint, k);
-                row.CopyTo(values.AsSpan(b * width, width));
-                int count = Interlocked.Increment(ref done);
-                if (count % 16 == 0 || count == permutations) progress?.Report(count);
-                return local;
-            },
-            _ => { });
+                cancellation.ThrowIfCancellationRequested();
+                int count = Math.Min(ModelSlots.Width, permutations - first);
+                fit.Fit(draw, first, count, beta, v);
+                for (int p = 0; p < count; p++)
+                {
+                    double[] row = Summarise(beta.AsSpan(p * k, k), v.AsSpan(p * k * k, k * k), tested, statistic, joint, k);
+                    row.CopyTo(values.AsSpan((first + p) * width, width));
+                }
+                progress?.Report(first + count);
+            }
+        }
+        else
+        {
+            engine = $"reference fit per permutation on the host ({refusal})";
+            new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, observedBeta, covariance, observedV);
+            int done = 0;
+            Parallel.For(0, permutations, parallel,
+                () => (Fit: new MovingFit(model, fixedPart, outcome), Drawn: new int[model.ObservedCodes.Length], Beta: new double[k], V: new double[k * k]),
+                (b, _, local) =>
+                {
+                    draw(b, local.Drawn);
+                    local.Fit.Fit(local.Drawn, local.Beta, needsV ? covariance : null, local.V);
+                    double[] row = Summarise(local.Beta, local.V, tested, statistic, joint, k);
+                    row.CopyTo(values.AsSpan(b * width, width));
+                    int count = Interlocked.Increment(ref done);
+                    if (count % 16 == 0 || count == permutations) progress?.Report(count);
+                    return local;
+                },
+                _ => { });
+        }
+        double[] observed = Summarise(observedBeta, observedV, tested, statistic, joint, k);
 
         var statistics = new List<TestedStatistic>();
         for (int t = 0; t < width; t++)
@@ -73,11 +115,11 @@ public static class RandomizationTest
             string name = t < tested.Length ? model.Moving[tested[t]].Name : "wald";
             statistics.Add(new TestedStatistic(name, new NullDistribution(observed[t], column)));
         }
-        return new RandomizationResult([.. model.Moving.Select(m => m.Name)], observedBeta, observedV, statistics, permutations, seed);
+        return new RandomizationResult([.. model.Moving.Select(m => m.Name)], observedBeta, observedV, statistics, permutations, seed, engine);
     }
 
     /// <summary>The tested coefficients (or t statistics), then the joint Wald statistic βᵀV⁻¹β over them when there are several.</summary>
-    private static double[] Summarise(double[] beta, double[] v, int[] tested, TestStatistic statistic, bool joint, int k)
+    private static double[] Summarise(ReadOnlySpan<double> beta, ReadOnlySpan<double> v, int[] tested, TestStatistic statistic, bool joint, int k)
     {
         var row = new double[tested.Length + (joint ? 1 : 0)];
         for (int t = 0; t < tested.Length; t++)
@@ -90,7 +132,7 @@ public static class RandomizationTest
     }
 
     /// <summary>βᵀ V⁻¹ β over the tested terms; NaN when their covariance is singular.</summary>
-    internal static double Wald(double[] beta, double[] v, int[] tested, int k)
+    internal static double Wald(ReadOnlySpan<double> beta, ReadOnlySpan<double> v, int[] tested, int k)
     {
         int m = tested.Length;
         var sub = new double[m * m];

@@ -1,4 +1,5 @@
 using GpuInference.Graph;
+using GpuInference.Kernels.Exposures;
 
 using GpuInference.Model.Formula;
 

@@ -1,10 +1,11 @@
-namespace GpuInference.Model.Exposures;
+namespace GpuInference.Kernels.Exposures;
 
 /// <summary>
 /// An exposure mapping: how a unit's friends' treatment becomes one number. Exposure kinds are small structs behind
 /// this interface, and the code that walks the graph takes them as a struct type parameter
 /// (<c>where TExposure : struct, IExposure</c>), so each kind is compiled into the loop rather than dispatched per
-/// friend: the JIT specialises the host loop, and ILGPU does the same for a kernel.
+/// friend: the JIT specialises the host loops, and ILGPU does the same for the kernels. They live with the kernels
+/// so that host and device evaluate an exposure with one and the same code.
 /// </summary>
 public interface IExposure
 {

@@ -1,0 +1,131 @@
+namespace GpuInference.Backends.Models;
+
+/// <summary>
+/// A compiled model as every backend receives it: the graph, the analysis units laid out in the order their sums are
+/// taken, the moving terms as a small program over the permuted assignment, and the fixed part reduced to what the
+/// sufficient statistics need. Built once by <c>Inference.Models.ModelLayout</c>; read only afterwards.
+/// <para>
+/// <b>The program.</b> The drawn code of a node enters only through <see cref="IndicatorCount"/> indicators (is the
+/// node's code in this set?), bit-sliced one 64-bit word per node and indicator. An atom is an exposure of one
+/// indicator (count, share, ... of the friends whose bit is set) or a unit's own value (the value of the one level
+/// whose indicator is set, 0 if none). A moving term is a product of atoms, times a fixed per-unit factor for
+/// <c>a:b</c> with a fixed b, minus a per-group shift (the observed group mean, so the sums stay well conditioned;
+/// a constant within the absorbed groups leaves the fit unchanged).
+/// </para>
+/// <para>
+/// <b>The layout.</b> Units are sorted by the absorbed fixed effect and the clusters of the standard errors (whichever
+/// nests in the other comes second), and cut into chunks that never cross a group or a cluster, so each chunk's sums
+/// belong to one group and one cluster, and a group's (or cluster's) total is its chunks' sums added in order.
+/// </para>
+/// </summary>
+public sealed class ModelProblem
+{
+    /// <summary>Largest number of indicators, atoms and terms a kernel keeps in registers; a bigger model runs on the reference path.</summary>
+    public const int MaxIndicators = 8;
+
+    /// <inheritdoc cref="MaxIndicators"/>
+    public const int MaxAtoms = 16;
+
+    /// <inheritdoc cref="MaxIndicators"/>
+    public const int MaxTerms = 12;
+
+    /// <summary>An atom that is the unit's own value rather than an exposure.</summary>
+    public const int OwnValueAtom = -1;
+
+    public required int NodeCount { get; init; }
+
+    /// <summary>CSR of the friend graph over all nodes.</summary>
+    public required long[] RowOffsets { get; init; }
+
+    public required int[] Neighbors { get; init; }
+
+    /// <summary>Tie weights per edge, or null when no term reads them.</summary>
+    public float[]? Weights { get; init; }
+
+    /// <summary>Indicators[i][code]: whether a node with that drawn code has indicator i set.</summary>
+    public required bool[][] Indicators { get; init; }
+
+    public int IndicatorCount => Indicators.Length;
+
+    /// <summary>Per atom: an exposure code (<c>Kernels.Exposures.ExposureCodes</c>) or <see cref="OwnValueAtom"/>.</summary>
+    public required int[] AtomKind { get; init; }
+
+    /// <summary>Per atom: the threshold of atleast (0 otherwise).</summary>
+    public required int[] AtomParameter { get; init; }
+
+    /// <summary>Per exposure atom: the indicator whose friends it counts (−1 for own-value atoms).</summary>
+    public required int[] AtomIndicator { get; init; }
+
+    /// <summary>Own-value atom a has levels LevelStart[a] .. LevelStart[a + 1] − 1 (empty ranges for exposures).</summary>
+    public required int[] LevelStart { get; init; }
+
+    /// <summary>Per level: its indicator.</summary>
+    public required int[] LevelIndicator { get; init; }
+
+    /// <summary>Per level: the value a unit whose own code is in the level's set takes.</summary>
+    public required double[] LevelValue { get; init; }
+
+    public int AtomCount => AtomKind.Length;
+
+    /// <summary>Term t is the product of atoms TermAtoms[TermStart[t] .. TermStart[t + 1] − 1], in that order.</summary>
+    public required int[] TermStart { get; init; }
+
+    public required int[] TermAtoms { get; init; }
+
+    /// <summary>Per term: the fixed factor it is multiplied by (an index into <see cref="FixedFactors"/>), or −1.</summary>
+    public required int[] TermFixedFactor { get; init; }
+
+    /// <summary>Per fixed factor: one value per unit, in layout order.</summary>
+    public required double[][] FixedFactors { get; init; }
+
+    /// <summary>Moving terms: k.</summary>
+    public int TermCount => TermFixedFactor.Length;
+
+    /// <summary>The node of each unit, in layout order.</summary>
+    public required int[] UnitNodes { get; init; }
+
+    public int UnitCount => UnitNodes.Length;
+
+    /// <summary>The outcome residualised on the fixed part, in layout order.</summary>
+    public required double[] Outcome { get; init; }
+
+    /// <summary>The orthonormal basis of the demeaned covariates: column j of unit i at [j · units + i], layout order.</summary>
+    public required double[] Basis { get; init; }
+
+    /// <summary>Columns of <see cref="Basis"/>: p.</summary>
+    public required int BasisCount { get; init; }
+
+    /// <summary>Whether the fixed effect is absorbed (group sums are then taken out of the Gram matrix).</summary>
+    public required bool Absorbs { get; init; }
+
+    /// <summary>The absorbed group of each unit in layout order (all 0 when nothing is absorbed).</summary>
+    public required int[] UnitGroup { get; init; }
+
+    /// <summary>Units per group.</summary>
+    public required int[] GroupSize { get; init; }
+
+    public int GroupCount => GroupSize.Length;
+
+    /// <summary>Shift[g · k + t]: subtracted from term t in group g.</summary>
+    public required double[] Shift { get; init; }
+
+    /// <summary>Each unit's leverage in the fixed part (HC2, HC3), layout order.</summary>
+    public required double[] Leverage { get; init; }
+
+    /// <summary>The cluster of each chunk (cluster-robust statistics), or null.</summary>
+    public int[]? ChunkCluster { get; init; }
+
+    /// <summary>Clusters of <see cref="ChunkCluster"/>.</summary>
+    public int ClusterCount { get; init; }
+
+    /// <summary>Chunk c holds units ChunkStart[c] .. ChunkStart[c + 1] − 1.</summary>
+    public required int[] ChunkStart { get; init; }
+
+    public int ChunkCount => ChunkStart.Length - 1;
+
+    /// <summary>The group of each chunk.</summary>
+    public required int[] ChunkGroup { get; init; }
+
+    /// <summary>Whether any atom reads tie weights.</summary>
+    public bool Weighted => Weights is not null;
+}

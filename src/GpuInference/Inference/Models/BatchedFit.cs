@@ -1,0 +1,219 @@
+using GpuInference.Backends;
+using GpuInference.Backends.Models;
+
+namespace GpuInference.Inference.Models;
+
+/// <summary>
+/// Fits the moving terms for batches of up to 64 permutations through a backend: the design's draws become
+/// bit-sliced indicator words, the backend returns each chunk's sufficient statistics, and the host reduces them in
+/// chunk order and solves, by Frisch–Waugh–Lovell:
+/// <code>
+/// A = Σ m mᵀ − Σ_g S_g S_gᵀ / n_g − Cᵀ C      (the Gram matrix of the residualised terms)
+/// β = A⁻¹ Σ m ỹ                                 (ỹ: the outcome residualised on the fixed part)
+/// </code>
+/// Classical standard errors follow from the same sums (RSS = ỹᵀỹ − βᵀ Σ m ỹ); heteroskedastic and clustered ones
+/// take a second pass over the units for the meat of the sandwich. Everything after the backend is this one host
+/// code, so every backend that returns the same partials gives the same bits.
+/// </summary>
+internal sealed class BatchedFit
+{
+    private const int W = ModelSlots.Width;
+
+    private readonly ModelProblem _problem;
+    private readonly IModelBackend _backend;
+    private readonly PermutationCovariance? _covariance;
+    private readonly ModelSlots _slots;
+    private readonly IndicatorWords _words;
+    private readonly ParallelOptions _parallel;
+    private readonly double[] _first;
+    private readonly double[]? _second;
+    private readonly double[]? _parameters;
+    private readonly double _outcomeSquares;
+    private readonly int _parametersCounted;
+
+    /// <param name="problem">The laid-out model.</param>
+    /// <param name="backend">Computes the partial sums.</param>
+    /// <param name="fixedPart">The fixed part (for the parameter count of the small-sample scales).</param>
+    /// <param name="covariance">The covariance inside permutations, or null when only coefficients are needed.</param>
+    /// <param name="parallel">Threads for drawing the assignments.</param>
+    public BatchedFit(ModelProblem problem, IModelBackend backend, FixedPart fixedPart, PermutationCovariance? covariance, ParallelOptions parallel)
+    {
+        _problem = problem;
+        _backend = backend;
+        _covariance = covariance;
+        _parallel = parallel;
+        _slots = new ModelSlots(problem.TermCount, problem.BasisCount);
+        _words = new IndicatorWords(problem);
+        _first = new double[(long)problem.ChunkCount * _slots.FirstPass * W];
+        if (covariance is not null && covariance.Type != "Classical")
+        {
+            _second = new double[(long)problem.ChunkCount * _slots.SecondPass(covariance.IsClustered) * W];
+            _parameters = new double[(long)_slots.Parameters(problem.GroupCount) * W];
+        }
+        foreach (double y in problem.Outcome) _outcomeSquares += y * y;
+        _parametersCounted = covariance is null ? 0 : Sandwich.Parameters(covariance, fixedPart, problem.TermCount);
+    }
+
+    public string Backend => $"{_backend.Name} ({_backend.Device})";
+
+    /// <summary>
+    /// Fits permutations first .. first + count − 1 drawn by <paramref name="draw"/>: k coefficients each into
+    /// <paramref name="beta"/> and, with a covariance, the k × k covariance into <paramref name="v"/>. NaN when singular.
+    /// </summary>
+    public void Fit(Action<long, Span<int>> draw, long first, int count, Span<double> beta, Span<double> v)
+    {
+        int k = _problem.TermCount;
+        _words.Fill(draw, first, count, _parallel);
+        _backend.Moments(_words.Words, count, _first);
+        var solved = new Solved[count];
+        for (int p = 0; p < count; p++)
+        {
+            solved[p] = Solve(p);
+            Span<double> b = beta.Slice(p * k, k);
+            if (solved[p].Inverse is null) b.Fill(double.NaN);
+            else solved[p].Beta.CopyTo(b);
+        }
+        if (_covariance is null) return;
+        if (_second is not null) Residuals(solved, count);
+        for (int p = 0; p < count; p++)
+        {
+            Span<double> vp = v.Slice(p * k * k, k * k);
+            Solved s = solved[p];
+            if (s.Inverse is null)
+            {
+                vp.Fill(double.NaN);
+                continue;
+            }
+            int n = _problem.UnitCount;
+            if (_second is null)
+            {
+                double rss = _outcomeSquares;
+                for (int a = 0; a < k; a++) rss -= s.Beta[a] * s.Response[a];
+                double scale = Sandwich.Scale(_covariance, n, _parametersCounted, rss);
+                for (int i = 0; i < k * k; i++) vp[i] = scale * s.Inverse[i];
+            }
+            else
+            {
+                Sandwich.Assemble(s.Inverse, Meat(p), Sandwich.Scale(_covariance, n, _parametersCounted, 0), k, vp);
+            }
+        }
+    }
+
+    /// <summary>One permutation's reduced sums and solve.</summary>
+    private sealed record Solved(double[] Beta, double[]? Inverse, double[] Response, double[] Projection, double[] GroupSums);
+
+    private double Partial(double[] partials, int slots, int chunk, int slot, int p) => partials[((long)chunk * slots + slot) * W + p];
+
+    private Solved Solve(int p)
+    {
+        ModelProblem problem = _problem;
+        ModelSlots slots = _slots;
+        int k = problem.TermCount, basis = problem.BasisCount, width = slots.FirstPass;
+        var cross = new double[slots.Pairs];
+        var response = new double[k];
+        var projection = new double[basis * k];
+        var groupSums = new double[problem.GroupCount * k];
+        for (int c = 0; c < problem.ChunkCount; c++)
+        {
+            int g = problem.ChunkGroup[c];
+            for (int a = 0; a < k; a++) groupSums[g * k + a] += Partial(_first, width, c, slots.Sum + a, p);
+            for (int i = 0; i < cross.Length; i++) cross[i] += Partial(_first, width, c, slots.Cross + i, p);
+            for (int a = 0; a < k; a++) response[a] += Partial(_first, width, c, slots.Response + a, p);
+            for (int i = 0; i < projection.Length; i++) projection[i] += Partial(_first, width, c, slots.Basis + i, p);
+        }
+        var gram = new double[k * k];
+        for (int a = 0; a < k; a++)
+        {
+            for (int b = 0; b <= a; b++)
+            {
+                double value = cross[ModelSlots.Pair(a, b)];
+                if (problem.Absorbs)
+                {
+                    for (int g = 0; g < problem.GroupCount; g++) value -= groupSums[g * k + a] * groupSums[g * k + b] / problem.GroupSize[g];
+                }
+                for (int j = 0; j < basis; j++) value -= projection[j * k + a] * projection[j * k + b];
+                gram[a * k + b] = gram[b * k + a] = value;
+            }
+        }
+        double[]? inverse = MovingFit.SymmetricInverse(gram, k);
+        var beta = new double[k];
+        if (inverse is not null)
+        {
+            for (int a = 0; a < k; a++)
+            {
+                double sum = 0;
+                for (int b = 0; b < k; b++) sum += inverse[a * k + b] * response[b];
+                beta[a] = sum;
+            }
+        }
+        return new Solved(beta, inverse, response, projection, groupSums);
+    }
+
+    /// <summary>The second pass: each permutation's fit as parameters, then the backend's residual sums.</summary>
+    private void Residuals(Solved[] solved, int count)
+    {
+        ModelProblem problem = _problem;
+        ModelSlots slots = _slots;
+        int k = problem.TermCount;
+        double[] parameters = _parameters!;
+        Array.Clear(parameters);
+        for (int p = 0; p < count; p++)
+        {
+            Solved s = solved[p];
+            if (s.Inverse is null) continue;
+            for (int a = 0; a < k; a++) parameters[(slots.Beta + a) * W + p] = s.Beta[a];
+            for (int i = 0; i < k * k; i++) parameters[(slots.Inverse + i) * W + p] = s.Inverse[i];
+            for (int i = 0; i < s.Projection.Length; i++) parameters[(slots.Projection + i) * W + p] = s.Projection[i];
+            for (int g = 0; g < problem.GroupCount; g++)
+            {
+                for (int a = 0; a < k; a++) parameters[(slots.Means + g * k + a) * W + p] = s.GroupSums[g * k + a] / problem.GroupSize[g];
+            }
+        }
+        _backend.Residuals(_words.Words, count, Weighting(_covariance!), parameters, _second!);
+    }
+
+    private static ResidualWeighting Weighting(PermutationCovariance covariance) => covariance.Type switch
+    {
+        _ when covariance.IsClustered => ResidualWeighting.ClusterScore,
+        "HC2" => ResidualWeighting.Leverage,
+        "HC3" => ResidualWeighting.LeverageSquared,
+        _ => ResidualWeighting.Squared,
+    };
+
+    /// <summary>The meat of permutation p: the chunks' Σ w z zᵀ in chunk order, or Σ over clusters of s sᵀ with s the cluster's score.</summary>
+    private double[] Meat(int p)
+    {
+        ModelProblem problem = _problem;
+        int k = problem.TermCount;
+        bool clustered = _covariance!.IsClustered;
+        int width = _slots.SecondPass(clustered);
+        var meat = new double[k * k];
+        if (!clustered)
+        {
+            var pairs = new double[_slots.Pairs];
+            for (int c = 0; c < problem.ChunkCount; c++)
+            {
+                for (int i = 0; i < pairs.Length; i++) pairs[i] += Partial(_second!, width, c, i, p);
+            }
+            for (int a = 0; a < k; a++)
+            {
+                for (int b = 0; b <= a; b++) meat[a * k + b] = meat[b * k + a] = pairs[ModelSlots.Pair(a, b)];
+            }
+            return meat;
+        }
+        var scores = new double[problem.ClusterCount * k];
+        for (int c = 0; c < problem.ChunkCount; c++)
+        {
+            int cluster = problem.ChunkCluster![c];
+            for (int a = 0; a < k; a++) scores[cluster * k + a] += Partial(_second!, width, c, a, p);
+        }
+        for (int cluster = 0; cluster < problem.ClusterCount; cluster++)
+        {
+            for (int a = 0; a < k; a++)
+            {
+                for (int b = 0; b < k; b++) meat[a * k + b] += scores[cluster * k + a] * scores[cluster * k + b];
+            }
+        }
+        return meat;
+    }
+}

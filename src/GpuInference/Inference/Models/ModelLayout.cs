@@ -1,0 +1,246 @@
+using GpuInference.Backends.Models;
+using GpuInference.Kernels.Exposures;
+using GpuInference.Model;
+using GpuInference.Model.Formula;
+
+namespace GpuInference.Inference.Models;
+
+/// <summary>
+/// Lays a compiled model out for the backends (<see cref="ModelProblem"/>): the moving terms flattened into
+/// indicators, atoms and products; the units sorted so that every chunk lies in one absorbed group and one cluster;
+/// the fixed part reduced to the residualised outcome, its basis and the leverages. Returns null, with the reason,
+/// for a model the batched path cannot take (the reference path then fits it permutation by permutation).
+/// </summary>
+public static class ModelLayout
+{
+    /// <summary>Units per chunk at most: small enough for many chunks per thread, large enough that partials stay small.</summary>
+    public const int ChunkUnits = 2048;
+
+    public static ModelProblem? Build(
+        CompiledModel model, FixedPart fixedPart, double[] residualOutcome, PermutationCovariance? covariance, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(fixedPart);
+        var program = new TermProgram(model);
+        reason = program.Refusal();
+        if (reason is not null) return null;
+
+        int n = model.UnitCount;
+        int[]? groups = fixedPart.Groups;
+        int[]? clusters = covariance?.IsClustered == true ? covariance.Clusters : null;
+        int[]? order = Order(n, groups, clusters, out reason);
+        if (order is null) return null;
+
+        int k = model.Moving.Length;
+        int groupCount = groups is null ? 1 : fixedPart.GroupCount;
+        int[] unitGroup = groups is null ? new int[n] : Permute(groups, order);
+        int[] groupSize = new int[groupCount];
+        foreach (int g in unitGroup) groupSize[g]++;
+
+        var basis = new double[(long)fixedPart.Basis.Count * n];
+        for (int j = 0; j < fixedPart.Basis.Count; j++)
+        {
+            double[] column = fixedPart.Basis[j];
+            for (int i = 0; i < n; i++) basis[(long)j * n + i] = column[order[i]];
+        }
+        (int[] chunkStart, int[] chunkGroup, int[]? chunkCluster) = Chunks(order, unitGroup, clusters);
+        return new ModelProblem
+        {
+            NodeCount = model.Graph.NodeCount,
+            RowOffsets = model.Graph.RowOffsets,
+            Neighbors = model.Graph.Columns,
+            Weights = program.ReadsWeights ? model.Graph.Weights : null,
+            Indicators = [.. program.Indicators],
+            AtomKind = [.. program.Atoms.Select(a => a.Kind)],
+            AtomParameter = [.. program.Atoms.Select(a => a.Parameter)],
+            AtomIndicator = [.. program.Atoms.Select(a => a.Indicator)],
+            LevelStart = program.LevelStarts(),
+            LevelIndicator = [.. program.Atoms.SelectMany(a => a.Levels.Select(l => l.Indicator))],
+            LevelValue = [.. program.Atoms.SelectMany(a => a.Levels.Select(l => l.Value))],
+            TermStart = program.TermStarts(),
+            TermAtoms = [.. program.Terms.SelectMany(t => t.Atoms)],
+            TermFixedFactor = [.. program.Terms.Select((t, index) => t.FixedFactor is null ? -1 : program.FixedFactorIndex(index))],
+            FixedFactors = [.. program.Terms.Where(t => t.FixedFactor is not null).Select(t => Permute(t.FixedFactor!, order))],
+            UnitNodes = Permute(model.UnitNodes, order),
+            Outcome = Permute(residualOutcome, order),
+            Basis = basis,
+            BasisCount = fixedPart.Basis.Count,
+            Absorbs = groups is not null,
+            UnitGroup = unitGroup,
+            GroupSize = groupSize,
+            Shift = Shifts(model, groups, groupCount, k),
+            Leverage = Permute(fixedPart.Leverage, order),
+            ChunkStart = chunkStart,
+            ChunkGroup = chunkGroup,
+            ChunkCluster = chunkCluster,
+            ClusterCount = covariance?.IsClustered == true ? covariance.ClusterCount : 0,
+        };
+    }
+
+    /// <summary>
+    /// Units sorted by group and cluster, the nested one second (ties in unit order); null when the two cross, since
+    /// a chunk must then lie in one of each and neither order keeps both together.
+    /// </summary>
+    private static int[]? Order(int n, int[]? groups, int[]? clusters, out string? reason)
+    {
+        reason = null;
+        int[] order = [.. Enumerable.Range(0, n)];
+        if (groups is not null && clusters is not null)
+        {
+            if (NestedIn(groups, clusters)) return [.. order.OrderBy(i => clusters[i]).ThenBy(i => groups[i])];
+            if (NestedIn(clusters, groups)) return [.. order.OrderBy(i => groups[i]).ThenBy(i => clusters[i])];
+            reason = "the clusters and the absorbed fixed effect cross (neither nests in the other)";
+            return null;
+        }
+        int[]? key = groups ?? clusters;
+        return key is null ? order : [.. order.OrderBy(i => key[i])];
+    }
+
+    /// <summary>Whether every inner id lies inside one outer id.</summary>
+    private static bool NestedIn(int[] inner, int[] outer)
+    {
+        var outerOf = new Dictionary<int, int>();
+        for (int i = 0; i < inner.Length; i++)
+        {
+            if (outerOf.TryGetValue(inner[i], out int o) && o != outer[i]) return false;
+            outerOf[inner[i]] = outer[i];
+        }
+        return true;
+    }
+
+    private static (int[] Start, int[] Group, int[]? Cluster) Chunks(int[] order, int[] unitGroup, int[]? clusters)
+    {
+        var start = new List<int>();
+        var group = new List<int>();
+        var cluster = new List<int>();
+        for (int i = 0; i < order.Length; i++)
+        {
+            bool fresh = start.Count == 0 || i - start[^1] == ChunkUnits || unitGroup[i] != group[^1]
+                || clusters is not null && clusters[order[i]] != cluster[^1];
+            if (!fresh) continue;
+            start.Add(i);
+            group.Add(unitGroup[i]);
+            if (clusters is not null) cluster.Add(clusters[order[i]]);
+        }
+        start.Add(order.Length);
+        return ([.. start], [.. group], clusters is null ? null : [.. cluster]);
+    }
+
+    /// <summary>
+    /// The observed mean of each moving term in each absorbed group (or overall, when an intercept is fitted): a shift
+    /// the fixed part absorbs exactly, which keeps the raw sums of the first pass near the scale of the terms' spread.
+    /// </summary>
+    private static double[] Shifts(CompiledModel model, int[]? groups, int groupCount, int k)
+    {
+        var shift = new double[groupCount * k];
+        bool intercept = model.FixedNames.Contains(CompiledModel.InterceptName);
+        if (groups is null && !intercept) return shift;
+        var values = new double[model.UnitCount];
+        var size = new double[groupCount];
+        for (int i = 0; i < model.UnitCount; i++) size[groups?[i] ?? 0]++;
+        for (int t = 0; t < k; t++)
+        {
+            model.Moving[t].Evaluate(model.Graph, model.UnitNodes, model.ObservedCodes, values);
+            for (int i = 0; i < values.Length; i++) shift[(groups?[i] ?? 0) * k + t] += values[i];
+            for (int g = 0; g < groupCount; g++) shift[g * k + t] /= size[g];
+        }
+        return shift;
+    }
+
+    private static T[] Permute<T>(T[] values, int[] order) => [.. order.Select(i => values[i])];
+
+    /// <summary>The moving terms as indicators, atoms (deduplicated) and products of atoms.</summary>
+    private sealed class TermProgram
+    {
+        private readonly Dictionary<string, int> _indicatorIndex = [];
+        private readonly Dictionary<string, int> _atomIndex = [];
+        private string? _refusal;
+
+        public TermProgram(CompiledModel model)
+        {
+            foreach (MovingTerm term in model.Moving)
+            {
+                var atoms = new List<int>();
+                double[]? factor = null;
+                Flatten(term, atoms, ref factor);
+                Terms.Add((atoms, factor));
+            }
+        }
+
+        public List<bool[]> Indicators { get; } = [];
+
+        public List<(int Kind, int Parameter, int Indicator, List<(int Indicator, double Value)> Levels)> Atoms { get; } = [];
+
+        public List<(List<int> Atoms, double[]? FixedFactor)> Terms { get; } = [];
+
+        public bool ReadsWeights => Atoms.Any(a => a.Kind >= 0 && ExposureCodes.IsWeighted(a.Kind));
+
+        public string? Refusal()
+        {
+            if (_refusal is not null) return _refusal;
+            if (Indicators.Count > ModelProblem.MaxIndicators) return $"{Indicators.Count} treatment indicators (at most {ModelProblem.MaxIndicators})";
+            if (Atoms.Count > ModelProblem.MaxAtoms) return $"{Atoms.Count} distinct exposures and own treatments (at most {ModelProblem.MaxAtoms})";
+            if (Terms.Count > ModelProblem.MaxTerms) return $"{Terms.Count} moving terms (at most {ModelProblem.MaxTerms})";
+            return null;
+        }
+
+        public int[] LevelStarts()
+        {
+            var starts = new int[Atoms.Count + 1];
+            for (int a = 0; a < Atoms.Count; a++) starts[a + 1] = starts[a] + Atoms[a].Levels.Count;
+            return starts;
+        }
+
+        public int[] TermStarts()
+        {
+            var starts = new int[Terms.Count + 1];
+            for (int t = 0; t < Terms.Count; t++) starts[t + 1] = starts[t] + Terms[t].Atoms.Count;
+            return starts;
+        }
+
+        /// <summary>The index among the terms that have a fixed factor.</summary>
+        public int FixedFactorIndex(int term) => Terms.Take(term).Count(t => t.FixedFactor is not null);
+
+        private void Flatten(MovingTerm term, List<int> atoms, ref double[]? factor)
+        {
+            switch (term)
+            {
+                case OwnTreatmentTerm own:
+                    var levels = own.ValueByCode.Distinct().Where(v => v != 0)
+                        .Select(v => (Indicator(own.ValueByCode.Select(x => x == v).ToArray()), v)).ToList();
+                    atoms.Add(Atom(ModelProblem.OwnValueAtom, 0, -1, levels));
+                    break;
+                case FriendExposureTerm exposure:
+                    atoms.Add(Atom((int)exposure.Kind, exposure.Kind == ExposureKind.AtLeast ? exposure.K : 0, Indicator(exposure.TreatedByCode), []));
+                    break;
+                case MovingProductTerm product:
+                    foreach (MovingTerm inner in product.Factors) Flatten(inner, atoms, ref factor);
+                    if (product.FixedFactor is not null)
+                    {
+                        double[] previous = factor ?? [];
+                        factor = factor is null ? product.FixedFactor : [.. previous.Select((v, i) => v * product.FixedFactor[i])];
+                    }
+                    break;
+                default:
+                    _refusal = $"a term of kind {term.GetType().Name}";
+                    break;
+            }
+        }
+
+        private int Indicator(bool[] byCode)
+        {
+            string key = string.Concat(byCode.Select(b => b ? '1' : '0'));
+            if (_indicatorIndex.TryGetValue(key, out int index)) return index;
+            Indicators.Add(byCode);
+            return _indicatorIndex[key] = Indicators.Count - 1;
+        }
+
+        private int Atom(int kind, int parameter, int indicator, List<(int Indicator, double Value)> levels)
+        {
+            string key = $"{kind}/{parameter}/{indicator}/{string.Join(";", levels.Select(l => $"{l.Indicator}={l.Value:R}"))}";
+            if (_atomIndex.TryGetValue(key, out int index)) return index;
+            Atoms.Add((kind, parameter, indicator, levels));
+            return _atomIndex[key] = Atoms.Count - 1;
+        }
+    }
+}

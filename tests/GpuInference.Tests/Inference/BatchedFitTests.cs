@@ -1,0 +1,90 @@
+using GpuInference.Design.Randomization;
+using GpuInference.Inference.Models;
+using GpuInference.Model;
+using GpuInference.Tests.Support;
+
+namespace GpuInference.Tests.Inference;
+
+/// <summary>
+/// The batched path (bit-sliced indicators, sufficient statistics from a backend, the solve on the host) against the
+/// reference path (every permutation's terms evaluated, residualised and fitted one by one) on the same draws: every
+/// exposure kind, tie weights, several arms, products with fixed factors, absorbed and interacted fixed effects, an
+/// intercept, and every covariance the permutations recompute.
+/// </summary>
+public sealed class BatchedFitTests
+{
+    private static readonly VillageData Data = VillageData.Create(people: 300, seed: 61);
+
+    [Theory]
+    [InlineData("y ~ count(t) + share(t) + any(t) + atleast(t, 2) + wsum(t) + wshare(t) + t + x1 | village", "Classical")]
+    [InlineData("y ~ count(t) + share(t) + any(t) + atleast(t, 2) + wsum(t) + wshare(t) + t + x1 | village", "HC0")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "HC1")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "HC2")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "HC3")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "CR0:session")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "CR1:session")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | session", "CR1:village")]
+    [InlineData("y ~ count(t) + t | village^grp", "HC2")]
+    [InlineData("y ~ count(arm==2) + any(arm==1) + arm + x1 + grp", "HC2")]
+    [InlineData("y ~ share(t):x1 + t:x1 + t + share(t) + x1", "HC1")]
+    [InlineData("y ~ count(t):t + count(t) + t | village + grp", "HC3")]
+    public void TheBatchedNullIsTheReferenceNull(string formula, string se)
+    {
+        string permuted = formula.Contains("arm", StringComparison.Ordinal) ? "arm" : "t";
+        CompiledModel model = Data.Compile(formula, permuted);
+        PermutationCovariance covariance = Covariance(model, se);
+        RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, Ids("village"));
+        const ulong seed = 77;
+        const int permutations = 150; // three batches, the last one partial
+        RandomizationResult batched = RandomizationTest.Run(model, (b, d) => design.Draw(seed, b, d), seed, permutations, TestStatistic.Studentized, covariance);
+        RandomizationResult reference = RandomizationTest.Run(model, (b, d) => design.Draw(seed, b, d), seed, permutations, TestStatistic.Studentized, covariance, reference: true);
+
+        Assert.StartsWith("cpu", batched.Engine, StringComparison.Ordinal);
+        Assert.StartsWith("reference", reference.Engine, StringComparison.Ordinal);
+        for (int a = 0; a < model.Moving.Length; a++) Close(reference.Observed[a], batched.Observed[a], $"observed {model.Moving[a].Name}");
+        Assert.Equal(reference.Statistics.Count, batched.Statistics.Count);
+        for (int s = 0; s < reference.Statistics.Count; s++)
+        {
+            Close(reference.Statistics[s].Null.Observed, batched.Statistics[s].Null.Observed, $"{reference.Statistics[s].Name} observed");
+            for (int b = 0; b < permutations; b++)
+                Close(reference.Statistics[s].Null.Values[b], batched.Statistics[s].Null.Values[b], $"{reference.Statistics[s].Name}, permutation {b}");
+        }
+    }
+
+    /// <summary>Clusters that cross the absorbed groups cannot share chunks with them: the reference path runs, and says why.</summary>
+    [Fact]
+    public void CrossingClustersFallBackToTheReferencePath()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) + t | village", "t");
+        PermutationCovariance covariance = Covariance(model, "CR1:grp");
+        RandomizationResult result = RandomizationTest.Run(model, (b, d) => model.ObservedCodes.CopyTo(d), 1, 3, TestStatistic.Studentized, covariance);
+        Assert.Equal("reference fit per permutation on the host (the clusters and the absorbed fixed effect cross (neither nests in the other))", result.Engine);
+    }
+
+    /// <summary>Coefficients alone never need the clusters, so the same model runs batched when only coefficients are tested.</summary>
+    [Fact]
+    public void CoefficientsAloneRunBatchedWhateverTheClusters()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) | village", "t");
+        RandomizationResult result = RandomizationTest.Run(model, (b, d) => model.ObservedCodes.CopyTo(d), 1, 3, TestStatistic.Coefficient, Covariance(model, "CR1:grp"));
+        Assert.StartsWith("cpu", result.Engine, StringComparison.Ordinal);
+        Assert.All(result.Statistics[0].Null.Values.ToArray(), v => Assert.Equal(result.Statistics[0].Null.Observed, v));
+    }
+
+    private static PermutationCovariance Covariance(CompiledModel model, string se)
+    {
+        string[] parts = se.Split(':');
+        if (parts.Length == 1) return PermutationCovariance.Heteroskedastic(se);
+        int[] ids = Ids(parts[1]);
+        var map = new Dictionary<int, int>();
+        int[] dense = [.. model.UnitNodes.Select(n => map.TryGetValue(ids[n], out int d) ? d : map[ids[n]] = map.Count)];
+        bool nested = model.FixedEffect is int[] groups && groups.Select((g, i) => (g, dense[i])).Distinct().Count() == groups.Distinct().Count();
+        return new PermutationCovariance(parts[0], dense, map.Count, parts[1], nested);
+    }
+
+    private static int[] Ids(string column) => [.. Data.Table[column].Codes!];
+
+    private static void Close(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(Math.Abs(expected), 1e-9) || double.IsNaN(expected) && double.IsNaN(actual),
+            $"{what}: reference {expected:R}, batched {actual:R}");
+}
