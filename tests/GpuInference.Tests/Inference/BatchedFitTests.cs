@@ -51,6 +51,28 @@ public sealed class BatchedFitTests
         }
     }
 
+    /// <summary>
+    /// Words filled from a design's changes to the most common code give the bits of words filled from every unit's
+    /// drawn code, for blocked and clustered designs, with and without a baseline most units share.
+    /// </summary>
+    [Theory]
+    [InlineData("t", "count(t) + share(t) + t", false)]
+    [InlineData("t", "count(t) + share(t) + t", true)]
+    [InlineData("arm", "count(arm==2) + any(arm==1) + arm", true)]
+    public void FillingFromChangesGivesTheSameNull(string permuted, string terms, bool clustered)
+    {
+        CompiledModel model = Data.Compile($"y ~ {terms} + x1 | village", permuted);
+        RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, Ids("village"), clustered ? Ids("session") : null);
+        PermutationCovariance covariance = PermutationCovariance.Heteroskedastic("HC3");
+        RandomizationResult fromChanges = RandomizationTest.Run(model, design, 12, 100, TestStatistic.Studentized, covariance);
+        RandomizationResult fromDraws = RandomizationTest.Run(model, (b, d) => design.Draw(12, b, d), 12, 100, TestStatistic.Studentized, covariance);
+        for (int s = 0; s < fromDraws.Statistics.Count; s++)
+        {
+            Assert.Equal(fromDraws.Statistics[s].Null.Observed, fromChanges.Statistics[s].Null.Observed);
+            Assert.Equal(fromDraws.Statistics[s].Null.Values.ToArray(), fromChanges.Statistics[s].Null.Values.ToArray());
+        }
+    }
+
     /// <summary>Clusters that cross the absorbed groups cannot share chunks with them: the reference path runs, and says why.</summary>
     [Fact]
     public void CrossingClustersFallBackToTheReferencePath()

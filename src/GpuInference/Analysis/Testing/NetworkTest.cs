@@ -84,7 +84,7 @@ public static class NetworkTest
         PermutationCovariance inside = InsideCovariance(options, model, unitClusters);
         progress?.Begin($"{permutations:N0} permutations", permutations);
         RandomizationResult result = RandomizationTest.Run(
-            model, (b, drawn) => design.Draw(options.Seed, b, drawn), options.Seed, permutations, options.Statistic, inside, options.Threads,
+            model, design, options.Seed, permutations, options.Statistic, inside, options.Threads,
             new SynchronousProgress<int>(done => progress?.Advance(done)));
         progress?.End();
         Phase("permutations");

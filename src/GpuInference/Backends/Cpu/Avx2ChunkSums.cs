@@ -30,17 +30,6 @@ internal sealed class Avx2ChunkSums
     // Internal slot order: S0..S3, Q00 Q01 Q02 Q03 Q11 Q12 Q13 Q23, P0..P3 (Q22 = S2 and Q33 = S3: own cells are 0/1).
     private const int Slots = 16;
 
-    /// <summary>Byte i selects byte i / 8 of a broadcast word (shuffles stay inside 128-bit halves, which each hold the word twice).</summary>
-    private static readonly Vector256<byte> LowBytes = Vector256.Create(
-        (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-
-    private static readonly Vector256<byte> HighBytes = Vector256.Create(
-        (byte)4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7);
-
-    /// <summary>Byte i tests bit i % 8.</summary>
-    private static readonly Vector256<byte> BitOfByte = Vector256.Create(
-        (byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
-
     /// <summary>Lane i tests bit i.</summary>
     private static readonly Vector256<ushort> BitOfLane = Vector256.Create(
         (ushort)1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
@@ -48,7 +37,7 @@ internal sealed class Avx2ChunkSums
     private readonly long[] _totals = new long[Slots * Width];
     private byte[] _exposures = [];
 
-    public static bool IsSupported => Avx2.IsSupported && BitConverter.IsLittleEndian;
+    public static bool IsSupported => Avx2BitSpread.IsSupported;
 
     /// <summary>Whether a chunk's bounds fit 8-bit friend counts and 16-bit sums flushed at least every unit.</summary>
     public static bool Fits(long maxDegree, double maxAbsOutcome) =>
@@ -100,8 +89,8 @@ internal sealed class Avx2ChunkSums
             {
                 if (e + prefetchDistance < chunkEnd) ChunkAccumulator.Prefetch(words, 2L * neighbors[e + prefetchDistance]);
                 long friend = 2L * neighbors[e];
-                AddBits(words[friend], ref banner0, ref banner1);
-                AddBits(words[friend + 1], ref feed0, ref feed1);
+                Avx2BitSpread.AddBits(words[friend], ref banner0, ref banner1);
+                Avx2BitSpread.AddBits(words[friend + 1], ref feed0, ref feed1);
             }
             ref byte row = ref Unsafe.Add(ref buffer, (nint)(unit - from) * BytesPerUnit);
             banner0.StoreUnsafe(ref row);
@@ -109,17 +98,6 @@ internal sealed class Avx2ChunkSums
             feed0.StoreUnsafe(ref row, 64);
             feed1.StoreUnsafe(ref row, 96);
         }
-    }
-
-    /// <summary>Adds bit p of <paramref name="word"/> to byte p of (low, high): permutations 0–31 and 32–63.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddBits(ulong word, ref Vector256<byte> low, ref Vector256<byte> high)
-    {
-        Vector256<byte> spread = Vector256.Create(word).AsByte();
-        Vector256<byte> lowBits = Avx2.Shuffle(spread, LowBytes) & BitOfByte;
-        Vector256<byte> highBits = Avx2.Shuffle(spread, HighBytes) & BitOfByte;
-        low -= Vector256.Equals(lowBits, BitOfByte); // a set bit compares to all ones, i.e. -1
-        high -= Vector256.Equals(highBits, BitOfByte);
     }
 
     /// <summary>Bit i of <paramref name="bits"/> as lane i: all ones or zero.</summary>

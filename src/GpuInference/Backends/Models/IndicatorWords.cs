@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using GpuInference.Design.Randomization;
 
 namespace GpuInference.Backends.Models;
 
@@ -32,9 +33,61 @@ public sealed class IndicatorWords
 
     public ulong[] Words { get; }
 
+    private int[]? _problemNode;
+
+    /// <summary>
+    /// As <see cref="Fill"/>, for a permutation design listed as changes to a baseline code: every word starts at
+    /// the baseline's bits, then each unit off the baseline has the bits where its code differs flipped. Each
+    /// (node, permutation) is changed at most once, so the flips' order does not matter: the same words as drawing
+    /// every unit.
+    /// </summary>
+    public void FillByChanges(RandomizedDesign design, ulong seed, int baseline, long first, int count, ParallelOptions parallel)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, ModelSlots.Width);
+        int nodes = _problem.NodeCount, indicators = _problem.IndicatorCount;
+        ulong batch = count == 64 ? ulong.MaxValue : (1UL << count) - 1;
+        for (int i = 0; i < indicators; i++)
+        {
+            ulong fill = (_codeMask[baseline] >> i & 1) != 0 ? batch : 0;
+            for (long word = i; word < Words.LongLength; word += indicators) Words[word] = fill;
+        }
+        if (_problemNode is null)
+        {
+            var problemNode = new int[nodes];
+            for (int v = 0; v < nodes; v++) problemNode[_problem.FileNode[v]] = v;
+            _problemNode = problemNode;
+        }
+        int[] map = _problemNode;
+        int capacity = design.ChangeCapacity(baseline);
+        if (!BitConverter.IsLittleEndian) parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        int lanes = (count + 7) / 8;
+        Parallel.For(0, lanes, parallel, () => (Units: new int[Math.Max(1, capacity)], Codes: new int[Math.Max(1, capacity)]), (lane, _, scratch) =>
+        {
+            ref byte origin = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(Words));
+            for (int p = 8 * lane; p < Math.Min(count, 8 * lane + 8); p++)
+            {
+                int changed = design.DrawChanges(seed, first + p, baseline, scratch.Units, scratch.Codes);
+                for (int t = 0; t < changed; t++)
+                {
+                    int flips = _codeMask[scratch.Codes[t]] ^ _codeMask[baseline];
+                    long node = map[scratch.Units[t]];
+                    for (int i = 0; flips != 0; i++, flips >>= 1)
+                    {
+                        if ((flips & 1) == 0) continue;
+                        long word = node * indicators + i;
+                        if (BitConverter.IsLittleEndian) Unsafe.Add(ref origin, (nint)(8 * word + lane)) ^= (byte)(1 << (p & 7));
+                        else Words[word] ^= 1UL << p;
+                    }
+                }
+            }
+            return scratch;
+        }, _ => { });
+    }
+
     /// <summary>
     /// Fills the words for permutations <paramref name="first"/> .. first + count − 1, each drawn by
-    /// <paramref name="draw"/>(b, code of every node).
+    /// <paramref name="draw"/>(b, code of every node in file order).
     /// </summary>
     public void Fill(Action<long, Span<int>> draw, long first, int count, ParallelOptions parallel)
     {
@@ -50,9 +103,10 @@ public sealed class IndicatorWords
             for (int p = 8 * lane; p < Math.Min(count, 8 * lane + 8); p++)
             {
                 draw(first + p, codes);
+                int[] fileNode = _problem.FileNode;
                 for (int node = 0; node < nodes; node++)
                 {
-                    int mask = _codeMask[codes[node]];
+                    int mask = _codeMask[codes[fileNode[node]]];
                     for (int i = 0; mask != 0; i++, mask >>= 1)
                     {
                         if ((mask & 1) == 0) continue;

@@ -34,7 +34,14 @@ public sealed class ModelProblem
 
     public required int NodeCount { get; init; }
 
-    /// <summary>CSR of the friend graph over all nodes.</summary>
+    /// <summary>
+    /// The file's node behind each node of the problem. The problem renumbers nodes so that the units come first, in
+    /// layout order (unit i is node i), and every other node after them in file order: the walk over the units then
+    /// reads the graph's rows in sequence instead of jumping to wherever the file put each unit.
+    /// </summary>
+    public required int[] FileNode { get; init; }
+
+    /// <summary>CSR of the friend graph over all nodes, renumbered; each row keeps the file's order of friends.</summary>
     public required long[] RowOffsets { get; init; }
 
     public required int[] Neighbors { get; init; }
@@ -81,10 +88,8 @@ public sealed class ModelProblem
     /// <summary>Moving terms: k.</summary>
     public int TermCount => TermFixedFactor.Length;
 
-    /// <summary>The node of each unit, in layout order.</summary>
-    public required int[] UnitNodes { get; init; }
-
-    public int UnitCount => UnitNodes.Length;
+    /// <summary>Analysis units: nodes 0 .. UnitCount − 1.</summary>
+    public required int UnitCount { get; init; }
 
     /// <summary>The outcome residualised on the fixed part, in layout order.</summary>
     public required double[] Outcome { get; init; }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using GpuInference.Backends.Cpu;
 using GpuInference.Kernels.Exposures;
 
@@ -10,7 +12,7 @@ namespace GpuInference.Backends.Models;
 /// reads them; then each atom, each product and each shift, permutation-minor so that whole vectors are multiplied.
 /// The arithmetic is the device kernel's, step for step (see <c>Kernels.Models.ModelKernels</c>). One per thread.
 /// </summary>
-internal sealed class UnitTerms
+internal sealed unsafe class UnitTerms
 {
     private const int W = ModelSlots.Width;
 
@@ -23,26 +25,41 @@ internal sealed class UnitTerms
     private readonly double[] _atoms;
     private readonly ulong[] _lanes;
 
+    /// <summary>Indicators some exposure reads: only those are counted over the friends (own treatments need no walk).</summary>
+    private readonly bool[] _counted;
+
+    /// <summary>Whether any term reads the friends at all.</summary>
+    private readonly bool _walks;
+
     public UnitTerms(ModelProblem problem)
     {
         _problem = problem;
         _counts = new int[problem.IndicatorCount * W];
         _treatedWeight = new double[problem.IndicatorCount * W];
-        _atoms = new double[problem.AtomCount * W];
+        _atoms = GC.AllocateArray<double>(problem.AtomCount * W, pinned: true);
         _lanes = new ulong[problem.IndicatorCount * ByteLanes.Count];
-        Values = new double[problem.TermCount * W];
+        _counted = new bool[problem.IndicatorCount];
+        for (int a = 0; a < problem.AtomCount; a++)
+        {
+            if (problem.AtomKind[a] != ModelProblem.OwnValueAtom) _counted[problem.AtomIndicator[a]] = true;
+        }
+        _walks = _counted.Contains(true);
+        Values = GC.AllocateArray<double>(problem.TermCount * W, pinned: true);
     }
 
-    /// <summary>Values[t · 64 + p]: term t of the last unit evaluated, under permutation p.</summary>
+    /// <summary>Values[t · 64 + p]: term t of the last unit evaluated, under permutation p (pinned: callers take its address).</summary>
     public double[] Values { get; }
 
-    /// <summary>Evaluates every moving term of unit <paramref name="unit"/> (layout order).</summary>
-    public void Evaluate(ulong[] words, int unit)
+    /// <summary>
+    /// Evaluates every moving term of unit <paramref name="unit"/> (layout order) for the first <paramref name="lanes"/>
+    /// permutations (a whole number of vectors; lanes past the batch hold values of empty words, never read).
+    /// </summary>
+    public void Evaluate(ulong[] words, int unit, int lanes)
     {
         ModelProblem problem = _problem;
-        int node = problem.UnitNodes[unit];
+        int node = unit;
         int degree = (int)(problem.RowOffsets[node + 1] - problem.RowOffsets[node]);
-        double weight = CountFriends(words, node);
+        double weight = _walks ? CountFriends(words, node, lanes) : 0;
         int indicators = problem.IndicatorCount;
         for (int a = 0; a < problem.AtomCount; a++)
         {
@@ -54,8 +71,7 @@ internal sealed class UnitTerms
                 for (int l = problem.LevelStart[a]; l < problem.LevelStart[a + 1]; l++)
                 {
                     ulong word = words[(long)node * indicators + problem.LevelIndicator[l]];
-                    double level = problem.LevelValue[l];
-                    for (; word != 0; word &= word - 1) values[BitOperations.TrailingZeroCount(word)] = level;
+                    SelectLevel(word, problem.LevelValue[l], values, lanes);
                 }
                 continue;
             }
@@ -64,31 +80,40 @@ internal sealed class UnitTerms
             ReadOnlySpan<double> treated = _treatedWeight.AsSpan(i * W, W);
             switch (kind)
             {
-                case ExposureCodes.Count: Fill(default(CountExposure), counts, degree, treated, weight, values); break;
-                case ExposureCodes.Share: Fill(default(ShareExposure), counts, degree, treated, weight, values); break;
-                case ExposureCodes.Any: Fill(default(AnyExposure), counts, degree, treated, weight, values); break;
-                case ExposureCodes.AtLeast: Fill(new AtLeastExposure(problem.AtomParameter[a]), counts, degree, treated, weight, values); break;
-                case ExposureCodes.WeightedSum: Fill(default(WeightedSumExposure), counts, degree, treated, weight, values); break;
-                default: Fill(default(WeightedShareExposure), counts, degree, treated, weight, values); break;
+                case ExposureCodes.Count: Widen(counts, values, lanes); break; // CountExposure's value is the count itself
+                case ExposureCodes.Share: Fill(default(ShareExposure), counts, degree, treated, weight, values, lanes); break;
+                case ExposureCodes.Any: Fill(default(AnyExposure), counts, degree, treated, weight, values, lanes); break;
+                case ExposureCodes.AtLeast: Fill(new AtLeastExposure(problem.AtomParameter[a]), counts, degree, treated, weight, values, lanes); break;
+                case ExposureCodes.WeightedSum: Fill(default(WeightedSumExposure), counts, degree, treated, weight, values, lanes); break;
+                default: Fill(default(WeightedShareExposure), counts, degree, treated, weight, values, lanes); break;
             }
         }
         int group = problem.UnitGroup[unit];
         int k = problem.TermCount;
-        for (int t = 0; t < k; t++)
+        fixed (double* atoms = _atoms, values = Values)
         {
-            Span<double> term = Values.AsSpan(t * W, W);
-            int first = problem.TermStart[t], end = problem.TermStart[t + 1];
-            _atoms.AsSpan(problem.TermAtoms[first] * W, W).CopyTo(term);
-            for (int f = first + 1; f < end; f++) Multiply(term, _atoms.AsSpan(problem.TermAtoms[f] * W, W));
-            int factor = problem.TermFixedFactor[t];
-            if (factor >= 0) Scale(term, problem.FixedFactors[factor][unit]);
-            Subtract(term, problem.Shift[group * k + t]);
+            for (int t = 0; t < k; t++)
+            {
+                double* term = values + t * W;
+                int first = problem.TermStart[t], end = problem.TermStart[t + 1];
+                Buffer.MemoryCopy(atoms + problem.TermAtoms[first] * W, term, lanes * sizeof(double), lanes * sizeof(double));
+                for (int f = first + 1; f < end; f++) LaneMath.Multiply(term, atoms + problem.TermAtoms[f] * W, lanes);
+                int factor = problem.TermFixedFactor[t];
+                double shift = problem.Shift[group * k + t];
+                if (factor >= 0) LaneMath.ScaleAndShift(term, problem.FixedFactors[factor][unit], shift, lanes);
+                else LaneMath.Shift(term, shift, lanes);
+            }
         }
     }
 
     /// <summary>Counts each indicator's set bits over the friends per permutation; returns the friends' total tie weight.</summary>
-    private double CountFriends(ulong[] words, int node)
+    private double CountFriends(ulong[] words, int node, int used)
     {
+        if (_problem.Weights is null && Avx2BitSpread.IsSupported)
+        {
+            CountFriendsAvx2(words, node);
+            return 0;
+        }
         ModelProblem problem = _problem;
         int indicators = problem.IndicatorCount;
         Array.Clear(_counts);
@@ -106,7 +131,10 @@ internal sealed class UnitTerms
             {
                 if (e + PrefetchDistance < graphEnd) ChunkAccumulator.Prefetch(words, (long)problem.Neighbors[e + PrefetchDistance] * indicators);
                 long at = (long)problem.Neighbors[e] * indicators;
-                for (int i = 0; i < indicators; i++) ByteLanes.Add(lanes.Slice(i * ByteLanes.Count, ByteLanes.Count), words[at + i]);
+                for (int i = 0; i < indicators; i++)
+                {
+                    if (_counted[i]) ByteLanes.Add(lanes.Slice(i * ByteLanes.Count, ByteLanes.Count), words[at + i]);
+                }
                 if (weights is null) continue;
                 double w = weights[e];
                 weight += w;
@@ -115,33 +143,102 @@ internal sealed class UnitTerms
                     for (ulong word = words[at + i]; word != 0; word &= word - 1) _treatedWeight[i * W + BitOperations.TrailingZeroCount(word)] += w;
                 }
             }
-            for (int i = 0; i < indicators; i++) ByteLanes.Flush(lanes.Slice(i * ByteLanes.Count, ByteLanes.Count), _counts.AsSpan(i * W, W));
+            for (int i = 0; i < indicators; i++) ByteLanes.Flush(lanes.Slice(i * ByteLanes.Count, ByteLanes.Count), _counts.AsSpan(i * W, used));
             first = stop;
         }
         return weight;
     }
 
+    /// <summary>
+    /// The same counts as the generic walk, with every counted indicator's 64 byte counters in two AVX2 registers
+    /// per indicator (flushed every 255 friends), widened to 32 bits at the end.
+    /// </summary>
+    private void CountFriendsAvx2(ulong[] words, int node)
+    {
+        ModelProblem problem = _problem;
+        int indicators = problem.IndicatorCount;
+        Span<Vector256<byte>> sums = stackalloc Vector256<byte>[2 * ModelProblem.MaxIndicators];
+        Array.Clear(_counts);
+        long first = problem.RowOffsets[node], end = problem.RowOffsets[node + 1];
+        long graphEnd = problem.Neighbors.LongLength;
+        while (first < end)
+        {
+            long stop = Math.Min(end, first + ByteLanes.Capacity);
+            sums.Clear();
+            for (long e = first; e < stop; e++)
+            {
+                if (e + PrefetchDistance < graphEnd) ChunkAccumulator.Prefetch(words, (long)problem.Neighbors[e + PrefetchDistance] * indicators);
+                long at = (long)problem.Neighbors[e] * indicators;
+                for (int i = 0; i < indicators; i++)
+                {
+                    if (_counted[i]) Avx2BitSpread.AddBits(words[at + i], ref sums[2 * i], ref sums[2 * i + 1]);
+                }
+            }
+            for (int i = 0; i < indicators; i++)
+            {
+                if (!_counted[i]) continue;
+                fixed (int* counts = &_counts[i * W])
+                {
+                    AddWidened(sums[2 * i], counts);
+                    AddWidened(sums[2 * i + 1], counts + 32);
+                }
+            }
+            first = stop;
+        }
+    }
+
+    /// <summary>counts[j] += bytes[j] for 32 byte counters.</summary>
+    private static void AddWidened(Vector256<byte> bytes, int* counts)
+    {
+        for (int part = 0; part < 4; part++)
+        {
+            Vector256<int> widened = Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes.AsUInt64().GetElement(part)).AsByte());
+            Avx.Store(counts + 8 * part, Avx2.Add(Avx.LoadVector256(counts + 8 * part), widened));
+        }
+    }
+
+    /// <summary>values[p] = counts[p] as doubles (exact).</summary>
+    private static void Widen(ReadOnlySpan<int> counts, Span<double> values, int lanes)
+    {
+        for (int p = 0; p < lanes; p++) values[p] = counts[p];
+    }
+
+    /// <summary>
+    /// BitMasks[m] has lane j all ones where bit j of m is set: ANDed with a broadcast value it gives the value in the
+    /// lanes whose permutation put the unit in the level, and +0 elsewhere, one vector at a time.
+    /// </summary>
+    private static readonly Vector<double>[] BitMasks = BuildBitMasks();
+
+    /// <summary>values[p] |= level where bit p of <paramref name="word"/> is set (the levels of an atom never overlap).</summary>
+    private static void SelectLevel(ulong word, double level, Span<double> values, int lanes)
+    {
+        var value = new Vector<double>(level);
+        int step = Vector<double>.Count;
+        ulong mask = (1UL << step) - 1;
+        for (int p = 0; p < lanes; p += step)
+        {
+            Vector<double> selected = Vector.BitwiseAnd(BitMasks[(int)((word >> p) & mask)], value);
+            Vector.BitwiseOr(new Vector<double>(values[p..]), selected).CopyTo(values[p..]);
+        }
+    }
+
+    private static Vector<double>[] BuildBitMasks()
+    {
+        int step = Vector<double>.Count;
+        var masks = new Vector<double>[1 << step];
+        var lanes = new long[step];
+        for (int m = 0; m < masks.Length; m++)
+        {
+            for (int j = 0; j < step; j++) lanes[j] = (m >> j & 1) != 0 ? -1L : 0L;
+            masks[m] = Vector.AsVectorDouble(new Vector<long>(lanes));
+        }
+        return masks;
+    }
+
     private static void Fill<TExposure>(
-        TExposure exposure, ReadOnlySpan<int> counts, int degree, ReadOnlySpan<double> treatedWeight, double weight, Span<double> values)
+        TExposure exposure, ReadOnlySpan<int> counts, int degree, ReadOnlySpan<double> treatedWeight, double weight, Span<double> values, int lanes)
         where TExposure : struct, IExposure
     {
-        for (int p = 0; p < W; p++) values[p] = exposure.Value(counts[p], degree, treatedWeight[p], weight);
-    }
-
-    private static void Multiply(Span<double> target, ReadOnlySpan<double> factor)
-    {
-        for (int p = 0; p < W; p += Vector<double>.Count) (new Vector<double>(target[p..]) * new Vector<double>(factor[p..])).CopyTo(target[p..]);
-    }
-
-    private static void Scale(Span<double> target, double factor)
-    {
-        var f = new Vector<double>(factor);
-        for (int p = 0; p < W; p += Vector<double>.Count) (new Vector<double>(target[p..]) * f).CopyTo(target[p..]);
-    }
-
-    private static void Subtract(Span<double> target, double shift)
-    {
-        var s = new Vector<double>(shift);
-        for (int p = 0; p < W; p += Vector<double>.Count) (new Vector<double>(target[p..]) - s).CopyTo(target[p..]);
+        for (int p = 0; p < lanes; p++) values[p] = exposure.Value(counts[p], degree, treatedWeight[p], weight);
     }
 }

@@ -56,6 +56,67 @@ internal sealed class ItemDraws
         }
     }
 
+    /// <summary>
+    /// The items whose source under permutation <paramref name="permutation"/> is one of <paramref name="marked"/>
+    /// (block positions, grouped by block as <paramref name="markedStarts"/> says), as pairs (item, source item),
+    /// exactly as <see cref="Sources"/> would pair them. Costs O(marked) for blocks that go through the bijection, and
+    /// a shuffle of each small block holding a marked item; blocks with none are skipped. Permutation designs only.
+    /// </summary>
+    /// <returns>The number of pairs written.</returns>
+    public int MarkedSources(ulong seed, ulong permutation, uint[] marked, int[] markedStarts, Span<int> items, Span<int> sources)
+    {
+        if (_bernoulli) throw new InvalidOperationException("Bernoulli redraws move every item: draw them all.");
+        int[] order = _blocks.Order;
+        Span<int> positions = stackalloc int[ShuffleLimit];
+        uint[] preimages = System.Buffers.ArrayPool<uint>.Shared.Rent(Math.Max(1, marked.Length));
+        try
+        {
+            int written = 0;
+            for (int block = 0; block < _blocks.Count; block++)
+            {
+                int from = markedStarts[block], to = markedStarts[block + 1];
+                if (from == to) continue;
+                int start = _blocks.Starts[block], size = _blocks.SizeOf(block);
+                ReadOnlySpan<uint> members = marked.AsSpan(from, to - from);
+                if (size == 1)
+                {
+                    items[written] = sources[written] = order[start];
+                    written++;
+                }
+                else if (_blocks.Count == 1 || size > _shuffleLimit)
+                {
+                    var bijection = _blocks.Count == 1
+                        ? new PermutationBijection(seed, permutation, (ulong)size)
+                        : new PermutationBijection(BlockKey(seed, block), permutation, (ulong)size);
+                    Span<uint> pre = preimages.AsSpan(0, members.Length);
+                    bijection.UnmapMany(members, pre);
+                    for (int t = 0; t < members.Length; t++, written++)
+                    {
+                        items[written] = order[start + (int)pre[t]];
+                        sources[written] = order[start + (int)members[t]];
+                    }
+                }
+                else
+                {
+                    Span<int> drawn = positions[..size];
+                    Shuffled(new CounterStream(seed, permutation, (uint)block, StreamPurpose.Shuffle), drawn);
+                    for (int j = 0; j < size; j++)
+                    {
+                        if (members.IndexOf((uint)drawn[j]) < 0) continue;
+                        items[written] = order[start + j];
+                        sources[written] = order[start + drawn[j]];
+                        written++;
+                    }
+                }
+            }
+            return written;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<uint>.Shared.Return(preimages);
+        }
+    }
+
     /// <summary>The bijection key of block <paramref name="block"/>: two words of the seed's block-key stream.</summary>
     private static ulong BlockKey(ulong seed, int block)
     {
@@ -79,13 +140,19 @@ internal sealed class ItemDraws
     private static void Shuffle(CounterStream stream, ReadOnlySpan<int> members, Span<int> sources, Span<int> scratch)
     {
         Span<int> positions = scratch[..members.Length];
+        Shuffled(stream, positions);
+        for (int j = 0; j < positions.Length; j++) sources[members[j]] = members[positions[j]];
+    }
+
+    /// <summary>positions[j]: the block position whose item position j takes.</summary>
+    private static void Shuffled(CounterStream stream, Span<int> positions)
+    {
         for (int j = 0; j < positions.Length; j++) positions[j] = j;
         for (int j = positions.Length - 1; j > 0; j--)
         {
             int k = (int)stream.NextBelow((uint)j + 1);
             (positions[j], positions[k]) = (positions[k], positions[j]);
         }
-        for (int j = 0; j < positions.Length; j++) sources[members[j]] = members[positions[j]];
     }
 
     /// <summary>

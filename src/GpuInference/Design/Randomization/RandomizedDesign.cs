@@ -176,6 +176,92 @@ public sealed class RandomizedDesign : IAssignmentDesign
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="DrawChanges"/> can list a permutation's changes: every permutation design can; Bernoulli
+    /// redraws move every unit.
+    /// </summary>
+    public bool ListsChanges => !IsBernoulli;
+
+    /// <summary>
+    /// Permutation <paramref name="permutation"/> as the units whose drawn code is not <paramref name="baseline"/>,
+    /// with their codes (every other unit draws the baseline): the same assignment as <see cref="Draw(ulong, long, Span{int})"/>,
+    /// in time proportional to the units off the baseline rather than to all units. With a common baseline (a
+    /// control group of most people, or the paper's 98% who saw both) a batch then touches few units. The spans need
+    /// room for every unit the baseline leaves out: <see cref="ChangeCapacity"/>.
+    /// </summary>
+    /// <returns>The number of units written.</returns>
+    public int DrawChanges(ulong seed, long permutation, int baseline, Span<int> units, Span<int> codes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permutation);
+        if (IsBernoulli) throw new InvalidOperationException("Bernoulli redraws move every unit: draw them all.");
+        (uint[] marked, int[] starts) = Marked(baseline);
+        int[] items = ArrayPool<int>.Shared.Rent(Math.Max(1, marked.Length));
+        int[] sources = ArrayPool<int>.Shared.Rent(Math.Max(1, marked.Length));
+        try
+        {
+            int pairs = _draws.MarkedSources(seed, (ulong)permutation, marked, starts, items, sources);
+            if (_clusters is null)
+            {
+                for (int t = 0; t < pairs; t++)
+                {
+                    units[t] = items[t];
+                    codes[t] = _itemCodes[sources[t]];
+                }
+                return pairs;
+            }
+            int written = 0;
+            for (int t = 0; t < pairs; t++)
+            {
+                int code = _itemCodes[sources[t]];
+                for (int at = _clusters.Starts[items[t]]; at < _clusters.Starts[items[t] + 1]; at++, written++)
+                {
+                    units[written] = _clusters.Order[at];
+                    codes[written] = code;
+                }
+            }
+            return written;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(items);
+            ArrayPool<int>.Shared.Return(sources);
+        }
+    }
+
+    /// <summary>The most units <see cref="DrawChanges"/> writes for <paramref name="baseline"/>.</summary>
+    public int ChangeCapacity(int baseline)
+    {
+        if (_clusters is not null) return UnitCount; // clusters of different sizes trade places
+        int count = 0;
+        foreach (int code in _itemCodes) count += code != baseline ? 1 : 0;
+        return count;
+    }
+
+    private MarkedItems? _marked;
+
+    /// <summary>The block positions of the items off one baseline, block by block.</summary>
+    private sealed record MarkedItems(int Baseline, uint[] Positions, int[] Starts);
+
+    /// <summary>The block positions of the items off the baseline, block by block (cached for the last baseline asked).</summary>
+    private (uint[] Marked, int[] Starts) Marked(int baseline)
+    {
+        if (_marked is { } cached && cached.Baseline == baseline) return (cached.Positions, cached.Starts);
+        var marked = new List<uint>();
+        var starts = new int[_items.Count + 1];
+        for (int block = 0; block < _items.Count; block++)
+        {
+            int start = _items.Starts[block];
+            for (int j = 0; j < _items.SizeOf(block); j++)
+            {
+                if (_itemCodes[_items.Order[start + j]] != baseline) marked.Add((uint)j);
+            }
+            starts[block + 1] = marked.Count;
+        }
+        var result = new MarkedItems(baseline, [.. marked], starts);
+        _marked = result;
+        return (result.Positions, result.Starts);
+    }
+
     private void Draw<T>(ulong seed, long permutation, Span<T> drawn, T[] itemCodes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permutation);

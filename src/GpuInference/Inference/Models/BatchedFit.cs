@@ -1,7 +1,15 @@
 using GpuInference.Backends;
 using GpuInference.Backends.Models;
+using GpuInference.Design.Randomization;
 
 namespace GpuInference.Inference.Models;
+
+/// <summary>
+/// Where a run's permutations come from: <see cref="Draw"/> writes permutation b's code for every node; a randomized
+/// permutation design (<see cref="Design"/>, keyed by <see cref="Seed"/>) can instead list only the nodes whose code
+/// is not <see cref="Baseline"/>, which gives the same assignment with far less work when most nodes share one code.
+/// </summary>
+public sealed record PermutationDraws(Action<long, Span<int>> Draw, RandomizedDesign? Design = null, ulong Seed = 0, int Baseline = 0);
 
 /// <summary>
 /// Fits the moving terms for batches of up to 64 permutations through a backend: the design's draws become
@@ -57,13 +65,14 @@ internal sealed class BatchedFit
     public string Backend => $"{_backend.Name} ({_backend.Device})";
 
     /// <summary>
-    /// Fits permutations first .. first + count − 1 drawn by <paramref name="draw"/>: k coefficients each into
+    /// Fits permutations first .. first + count − 1 drawn by <paramref name="draws"/>: k coefficients each into
     /// <paramref name="beta"/> and, with a covariance, the k × k covariance into <paramref name="v"/>. NaN when singular.
     /// </summary>
-    public void Fit(Action<long, Span<int>> draw, long first, int count, Span<double> beta, Span<double> v)
+    public void Fit(PermutationDraws draws, long first, int count, Span<double> beta, Span<double> v)
     {
         int k = _problem.TermCount;
-        _words.Fill(draw, first, count, _parallel);
+        if (draws.Design is { ListsChanges: true } design) _words.FillByChanges(design, draws.Seed, draws.Baseline, first, count, _parallel);
+        else _words.Fill(draws.Draw, first, count, _parallel);
         _backend.Moments(_words.Words, count, _first);
         var solved = new Solved[count];
         for (int p = 0; p < count; p++)

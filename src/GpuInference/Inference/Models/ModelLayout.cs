@@ -44,12 +44,15 @@ public static class ModelLayout
             for (int i = 0; i < n; i++) basis[(long)j * n + i] = column[order[i]];
         }
         (int[] chunkStart, int[] chunkGroup, int[]? chunkCluster) = Chunks(order, unitGroup, clusters);
+        int[] fileNode = Renumbering(model, order);
+        (long[] rows, int[] neighbors, float[]? weights) = Renumber(model.Graph, fileNode, program.ReadsWeights);
         return new ModelProblem
         {
             NodeCount = model.Graph.NodeCount,
-            RowOffsets = model.Graph.RowOffsets,
-            Neighbors = model.Graph.Columns,
-            Weights = program.ReadsWeights ? model.Graph.Weights : null,
+            FileNode = fileNode,
+            RowOffsets = rows,
+            Neighbors = neighbors,
+            Weights = weights,
             Indicators = [.. program.Indicators],
             AtomKind = [.. program.Atoms.Select(a => a.Kind)],
             AtomParameter = [.. program.Atoms.Select(a => a.Parameter)],
@@ -61,7 +64,7 @@ public static class ModelLayout
             TermAtoms = [.. program.Terms.SelectMany(t => t.Atoms)],
             TermFixedFactor = [.. program.Terms.Select((t, index) => t.FixedFactor is null ? -1 : program.FixedFactorIndex(index))],
             FixedFactors = [.. program.Terms.Where(t => t.FixedFactor is not null).Select(t => Permute(t.FixedFactor!, order))],
-            UnitNodes = Permute(model.UnitNodes, order),
+            UnitCount = n,
             Outcome = Permute(residualOutcome, order),
             Basis = basis,
             BasisCount = fixedPart.Basis.Count,
@@ -75,6 +78,47 @@ public static class ModelLayout
             ChunkCluster = chunkCluster,
             ClusterCount = covariance?.IsClustered == true ? covariance.ClusterCount : 0,
         };
+    }
+
+    /// <summary>The file node of each problem node: the units in layout order, then every other node in file order.</summary>
+    private static int[] Renumbering(CompiledModel model, int[] order)
+    {
+        int nodes = model.Graph.NodeCount;
+        var fileNode = new int[nodes];
+        var isUnit = new bool[nodes];
+        for (int i = 0; i < order.Length; i++)
+        {
+            fileNode[i] = model.UnitNodes[order[i]];
+            isUnit[fileNode[i]] = true;
+        }
+        int next = order.Length;
+        for (int node = 0; node < nodes; node++)
+        {
+            if (!isUnit[node]) fileNode[next++] = node;
+        }
+        return fileNode;
+    }
+
+    /// <summary>The graph under the renumbering, each row's friends (and weights) in their file order.</summary>
+    private static (long[] Rows, int[] Neighbors, float[]? Weights) Renumber(Graph.CsrGraph graph, int[] fileNode, bool withWeights)
+    {
+        int nodes = fileNode.Length;
+        var problemNode = new int[nodes];
+        for (int v = 0; v < nodes; v++) problemNode[fileNode[v]] = v;
+        var rows = new long[nodes + 1];
+        for (int v = 0; v < nodes; v++) rows[v + 1] = rows[v] + graph.RowOffsets[fileNode[v] + 1] - graph.RowOffsets[fileNode[v]];
+        var neighbors = new int[graph.Columns.Length];
+        float[]? weights = withWeights && graph.Weights is not null ? new float[graph.Columns.Length] : null;
+        Parallel.For(0, nodes, v =>
+        {
+            long from = graph.RowOffsets[fileNode[v]], count = rows[v + 1] - rows[v];
+            for (long e = 0; e < count; e++)
+            {
+                neighbors[rows[v] + e] = problemNode[graph.Columns[from + e]];
+                if (weights is not null) weights[rows[v] + e] = graph.Weights![from + e];
+            }
+        });
+        return (rows, neighbors, weights);
     }
 
     /// <summary>

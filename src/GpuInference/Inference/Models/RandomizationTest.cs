@@ -1,5 +1,6 @@
 using GpuInference.Backends;
 using GpuInference.Backends.Models;
+using GpuInference.Design.Randomization;
 using GpuInference.Model;
 
 namespace GpuInference.Inference.Models;
@@ -43,10 +44,32 @@ public static class RandomizationTest
     public static RandomizationResult Run(
         CompiledModel model, Action<long, Span<int>> draw, ulong seed, int permutations, TestStatistic statistic,
         PermutationCovariance covariance, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellation = default,
+        Func<ModelProblem, IModelBackend>? backend = null, bool reference = false) =>
+        Run(model, new PermutationDraws(draw), seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference);
+
+    /// <summary>
+    /// As the overload with a draw, for a design: a randomized permutation design lists each permutation's changes
+    /// from the most common observed code, which is what makes drawing nearly free when most units share one code.
+    /// </summary>
+    public static RandomizationResult Run(
+        CompiledModel model, IAssignmentDesign design, ulong seed, int permutations, TestStatistic statistic,
+        PermutationCovariance covariance, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellation = default,
         Func<ModelProblem, IModelBackend>? backend = null, bool reference = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(draw);
+        ArgumentNullException.ThrowIfNull(design);
+        int baseline = model.ObservedCodes.GroupBy(c => c).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        var draws = new PermutationDraws((b, drawn) => design.Draw(seed, b, drawn), design as RandomizedDesign, seed, baseline);
+        return Run(model, draws, seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference);
+    }
+
+    private static RandomizationResult Run(
+        CompiledModel model, PermutationDraws draws, ulong seed, int permutations, TestStatistic statistic,
+        PermutationCovariance covariance, int threads, IProgress<int>? progress, CancellationToken cancellation,
+        Func<ModelProblem, IModelBackend>? backend, bool reference)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Action<long, Span<int>> draw = draws.Draw;
         ArgumentOutOfRangeException.ThrowIfLessThan(permutations, 1);
         var fixedPart = new FixedPart(model);
         double[] outcome = [.. model.Outcome];
@@ -70,14 +93,14 @@ public static class RandomizationTest
             using IModelBackend device = backend?.Invoke(problem) ?? new CpuModelBackend(problem, new BackendOptions { Threads = threads });
             var fit = new BatchedFit(problem, device, fixedPart, needsV ? covariance : null, parallel);
             engine = fit.Backend;
-            fit.Fit((_, codes) => model.ObservedCodes.CopyTo(codes), 0, 1, observedBeta, observedV);
+            fit.Fit(new PermutationDraws((_, codes) => model.ObservedCodes.CopyTo(codes)), 0, 1, observedBeta, observedV);
             var beta = new double[ModelSlots.Width * k];
             var v = new double[ModelSlots.Width * k * k];
             for (int first = 0; first < permutations; first += ModelSlots.Width)
             {
                 cancellation.ThrowIfCancellationRequested();
                 int count = Math.Min(ModelSlots.Width, permutations - first);
-                fit.Fit(draw, first, count, beta, v);
+                fit.Fit(draws, first, count, beta, v);
                 for (int p = 0; p < count; p++)
                 {
                     double[] row = Summarise(beta.AsSpan(p * k, k), v.AsSpan(p * k * k, k * k), tested, statistic, joint, k);
