@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using GpuInference.Kernels.Assignment;
+using GpuInference.Kernels.Models;
 using GpuInference.Kernels.Probes;
 using GpuInference.Kernels.Sums;
 
@@ -25,6 +26,8 @@ public static class KernelCatalog
         Explicit(typeof(AssignmentKernels), nameof(AssignmentKernels.CorrectMinority)),
         Explicit(typeof(ChunkSumKernels), nameof(ChunkSumKernels.ChunkSums)),
         Implicit(typeof(ChunkSumKernels), nameof(ChunkSumKernels.StratumSums)),
+        Explicit(typeof(ModelKernels), nameof(ModelKernels.Moments)),
+        Explicit(typeof(ModelKernels), nameof(ModelKernels.Residuals)),
     ];
 
     private const DynamicallyAccessedMemberTypes Methods = DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;

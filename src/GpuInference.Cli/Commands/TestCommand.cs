@@ -32,6 +32,8 @@ internal static class TestCommand
         var permutations = new Option<int>("--permutations", "-B") { Description = "Permutations in the null.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the permutation stream.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Host threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        var backend = new Option<string>("--backend") { Description = "auto (a GPU when one starts, else the CPU), cpu, cuda, opencl or ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<int?>("--device") { Description = "Which GPU of the backend, counted from 0 as `devices` lists them (default: the first that starts)." };
         var unknownEdges = new Option<string>("--unknown-edges") { Description = "error (default) or drop: edges naming ids not in the nodes file.", DefaultValueFactory = _ => "error" };
         var idColumn = new Option<string>("--id-column") { Description = "Node id column.", DefaultValueFactory = _ => "id" };
         var srcColumn = new Option<string>("--src-column") { Description = "Edge source column.", DefaultValueFactory = _ => "src" };
@@ -39,11 +41,12 @@ internal static class TestCommand
         var outDir = new Option<string>("--out") { Description = "Folder for the report files.", Required = true };
         var command = new Command("test", "Randomization test of any network experiment: a model formula, exposure terms, the design it was randomized with.")
         {
-            nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, unknownEdges, idColumn, srcColumn, dstColumn, outDir,
+            nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, backend, device, unknownEdges, idColumn, srcColumn, dstColumn, outDir,
         };
         command.SetAction(parsed =>
         {
-            NetworkTestOptions options = Options(parsed, nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, unknownEdges, idColumn, srcColumn, dstColumn);
+            NetworkTestOptions options = Options(parsed, nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, unknownEdges, idColumn, srcColumn, dstColumn)
+                with { Backend = parsed.GetValue(backend)!, Device = parsed.GetValue(device) };
             try
             {
                 NetworkTest.Check(options);

@@ -31,13 +31,15 @@ public sealed class BackendSession : IDisposable
     public bool IsAutomatic { get; }
 
     /// <summary>
-    /// Fails fast, before any data is loaded, when <paramref name="requested"/> names no backend, or one whose driver
-    /// or device is missing here. "auto" always passes: the CPU backend is its last resort.
+    /// Fails fast, before any data is loaded, when <paramref name="requested"/> names no backend (an
+    /// <see cref="ArgumentException"/>: a usage error), or one whose driver or device is missing here (a
+    /// <see cref="BackendUnavailableException"/>). "auto" always passes: the CPU backend is its last resort.
     /// </summary>
     public static void Check(string requested, IReadOnlyList<IBackendProvider> providers, BackendOptions options)
     {
         if (IsAuto(requested)) return;
-        IBackendProvider provider = Named(requested, providers).FirstOrDefault() ?? throw Unknown(requested, providers);
+        IBackendProvider provider = Named(requested, providers).FirstOrDefault()
+            ?? throw new ArgumentException($"--backend: unknown backend '{requested}' (choose auto, {string.Join(", ", providers.Select(p => p.Name))}).");
         BackendAvailability availability = provider.Probe(options);
         if (!availability.IsAvailable)
         {
@@ -57,6 +59,41 @@ public sealed class BackendSession : IDisposable
             throw new BackendUnavailableException(automatic ? $"no backend could start: {reason}" : $"backend '{requested}' is unavailable: {reason}");
         }
         return session;
+    }
+
+    /// <summary>
+    /// Starts a general-model backend by the same rules as <see cref="Open"/>: the one named, or under "auto" the
+    /// first GPU backend that starts, then the CPU. <paramref name="notes"/> receives why each skipped one was skipped.
+    /// </summary>
+    public static Models.IModelBackend OpenModel(
+        string requested, IReadOnlyList<IBackendProvider> providers, Models.ModelProblem problem, BackendOptions options, ICollection<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(notes);
+        bool automatic = IsAuto(requested);
+        IEnumerable<IBackendProvider> candidates = automatic ? providers : Named(requested, providers);
+        if (!candidates.Any()) throw Unknown(requested, providers);
+        string reason = "";
+        foreach (IBackendProvider provider in candidates)
+        {
+            BackendOptions chosen = automatic && provider.Name != "cpu" ? options with { GpuOnly = true } : options;
+            BackendAvailability availability = provider.Probe(chosen);
+            if (!availability.IsAvailable)
+            {
+                reason = $"{provider.Name}: {availability.Reason}";
+                notes.Add($"skipped {reason}");
+                continue;
+            }
+            try
+            {
+                return provider.CreateModel(problem, chosen);
+            }
+            catch (BackendUnavailableException e)
+            {
+                reason = $"{provider.Name}: {e.Message}";
+                notes.Add($"skipped {reason}");
+            }
+        }
+        throw new BackendUnavailableException(automatic ? $"no backend could start: {reason}" : $"backend '{requested}' is unavailable: {reason}");
     }
 
     private static bool IsAuto(string requested) => string.Equals(requested, "auto", StringComparison.OrdinalIgnoreCase);

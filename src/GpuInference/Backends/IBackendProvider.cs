@@ -44,6 +44,10 @@ public interface IBackendProvider
 
     /// <summary>Uploads the problem and compiles what is needed. Throws <see cref="BackendUnavailableException"/> when it cannot.</summary>
     IPermutationBackend Create(SpilloverProblem problem, BackendOptions options);
+
+    /// <summary>As <see cref="Create"/>, for a general model laid out by the host. A provider without one says so.</summary>
+    Models.IModelBackend CreateModel(Models.ModelProblem problem, BackendOptions options) =>
+        throw new BackendUnavailableException($"backend '{Name}' has no kernels for general models");
 }
 
 /// <summary>The backend cannot start here (no driver, no device, kernel compile error).</summary>

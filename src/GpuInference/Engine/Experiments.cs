@@ -29,9 +29,6 @@ public sealed class Experiments(IReadOnlyList<IBackendProvider>? providers = nul
     /// </summary>
     public void CheckBackend(string backend, int? device = null)
     {
-        string[] names = [.. Providers.Select(p => p.Name)];
-        if (!string.Equals(backend, "auto", StringComparison.OrdinalIgnoreCase) && !names.Contains(backend, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException($"--backend: unknown backend '{backend}' (choose auto, {string.Join(", ", names)}).");
         BackendSession.Check(backend, Providers, new BackendOptions { Device = device });
     }
 
@@ -69,8 +66,9 @@ public sealed class Experiments(IReadOnlyList<IBackendProvider>? providers = nul
         return ExperimentAnalysis.Run(data.Nodes, data.Graph, options, Providers, progress, data.Timings, data.Inputs);
     }
 
-    /// <summary>The general randomization test of any network experiment.</summary>
-    public static NetworkTestReport Test(NetworkTestOptions options, IAnalysisProgress? progress = null) => NetworkTest.Run(options, progress);
+    /// <summary>The general randomization test of any network experiment, on <paramref name="providers"/> (default: <see cref="BackendProviders.Default"/>).</summary>
+    public static NetworkTestReport Test(NetworkTestOptions options, IAnalysisProgress? progress = null, IReadOnlyList<IBackendProvider>? providers = null) =>
+        NetworkTest.Run(options, progress, providers);
 
     /// <summary>Publishes the paper's report set into the publication's folder at once (see <see cref="ReportPublication"/>).</summary>
     public static IReadOnlyList<string> Publish(ReportPublication publication, AnalysisReport report) =>

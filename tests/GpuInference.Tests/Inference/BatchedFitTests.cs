@@ -1,3 +1,5 @@
+using GpuInference.Backends;
+using GpuInference.Backends.Devices;
 using GpuInference.Design.Randomization;
 using GpuInference.Inference.Models;
 using GpuInference.Model;
@@ -70,6 +72,34 @@ public sealed class BatchedFitTests
         {
             Assert.Equal(fromDraws.Statistics[s].Null.Observed, fromChanges.Statistics[s].Null.Observed);
             Assert.Equal(fromDraws.Statistics[s].Null.Values.ToArray(), fromChanges.Statistics[s].Null.Values.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// The device kernels (on ILGPU's CPU accelerator, which runs them as compiled for any device) give the managed
+    /// backend's bits: every exposure kind and tie weights, several arms, products with fixed factors, an intercept,
+    /// and each kind of second pass.
+    /// </summary>
+    [Theory]
+    [InlineData("y ~ count(t) + share(t) + any(t) + atleast(t, 2) + wsum(t) + wshare(t) + t + x1 | village", "t", "HC2")]
+    [InlineData("y ~ count(arm==2) + any(arm==1) + arm + x1 + grp", "arm", "HC3")]
+    [InlineData("y ~ share(t):x1 + t:x1 + t + share(t) + x1", "t", "HC0")]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "t", "CR1:session")]
+    [InlineData("y ~ count(t) + t | village", "t", "Classical")]
+    public void TheDeviceKernelsGiveTheHostsBits(string formula, string permuted, string se)
+    {
+        CompiledModel model = Data.Compile(formula, permuted);
+        PermutationCovariance covariance = Covariance(model, se);
+        RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, Ids("village"));
+        var device = new IlgpuBackendProvider(DeviceKind.Cpu);
+        RandomizationResult host = RandomizationTest.Run(model, design, 3, 70, TestStatistic.Studentized, covariance);
+        RandomizationResult kernels = RandomizationTest.Run(model, design, 3, 70, TestStatistic.Studentized, covariance,
+            backend: problem => device.CreateModel(problem, new BackendOptions()));
+        Assert.StartsWith("ilgpu-cpu", kernels.Engine, StringComparison.Ordinal);
+        for (int s = 0; s < host.Statistics.Count; s++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(host.Statistics[s].Null.Observed), BitConverter.DoubleToInt64Bits(kernels.Statistics[s].Null.Observed));
+            Assert.Equal(host.Statistics[s].Null.Values.ToArray().Select(BitConverter.DoubleToInt64Bits), kernels.Statistics[s].Null.Values.ToArray().Select(BitConverter.DoubleToInt64Bits));
         }
     }
 

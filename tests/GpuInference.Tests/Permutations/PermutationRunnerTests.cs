@@ -84,8 +84,9 @@ public class PermutationRunnerTests
         BackendSession.Check("cpu", providers, new BackendOptions());
         Assert.Equal("backend 'missing' is unavailable: missing: no driver here",
             Assert.Throws<BackendUnavailableException>(() => BackendSession.Check("missing", providers, new BackendOptions())).Message);
-        Assert.Equal("unknown backend 'quantum' (choose auto, missing, cpu).",
-            Assert.Throws<BackendUnavailableException>(() => BackendSession.Check("quantum", providers, new BackendOptions())).Message);
+        // A name nobody provides is the user's mistake (a usage error), not a missing driver.
+        Assert.Equal("--backend: unknown backend 'quantum' (choose auto, missing, cpu).",
+            Assert.Throws<ArgumentException>(() => BackendSession.Check("quantum", providers, new BackendOptions())).Message);
     }
 
     private sealed class MissingDriverProvider : IBackendProvider

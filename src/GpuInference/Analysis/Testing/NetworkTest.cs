@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GpuInference.Backends;
 using GpuInference.Data;
 using GpuInference.Design.Randomization;
 using GpuInference.Estimation;
@@ -21,9 +22,12 @@ public static class NetworkTest
     /// Checks what can be checked before reading any data: the formula's syntax and the options. Throws
     /// <see cref="FormulaException"/> or <see cref="ArgumentException"/>.
     /// </summary>
-    public static ModelFormula Check(NetworkTestOptions options)
+    public static ModelFormula Check(NetworkTestOptions options, IReadOnlyList<IBackendProvider>? providers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Device < 0) throw new ArgumentException("--device counts from 0");
+        // A misspelt backend is a usage error; one named that cannot run here stops the run before any data is read.
+        BackendSession.Check(options.Backend, providers ?? BackendProviders.Default, new BackendOptions { Threads = options.Threads, Device = options.Device });
         ModelFormula formula = ModelFormula.Parse(options.Formula);
         if (options.Permutations is < 1 or > NetworkTestOptions.MaxPermutations)
             throw new ArgumentException($"--permutations must be between 1 and {NetworkTestOptions.MaxPermutations:N0}");
@@ -38,9 +42,11 @@ public static class NetworkTest
         return formula;
     }
 
-    public static NetworkTestReport Run(NetworkTestOptions options, IAnalysisProgress? progress = null)
+    /// <summary>Runs the test; the permutations go to the backend <see cref="NetworkTestOptions.Backend"/> names among <paramref name="providers"/>.</summary>
+    public static NetworkTestReport Run(NetworkTestOptions options, IAnalysisProgress? progress = null, IReadOnlyList<IBackendProvider>? providers = null)
     {
-        ModelFormula formula = Check(options);
+        ModelFormula formula = Check(options, providers);
+        providers ??= BackendProviders.Default;
         var timings = new List<(string, double)>();
         var clock = Stopwatch.StartNew();
         void Phase(string name)
@@ -83,23 +89,27 @@ public static class NetworkTest
 
         PermutationCovariance inside = InsideCovariance(options, model, unitClusters);
         progress?.Begin($"{permutations:N0} permutations", permutations);
+        var backendNotes = new List<string>();
+        var backendOptions = new BackendOptions { Threads = options.Threads, Device = options.Device };
         RandomizationResult result = RandomizationTest.Run(
             model, design, options.Seed, permutations, options.Statistic, inside, options.Threads,
-            new SynchronousProgress<int>(done => progress?.Advance(done)));
+            new SynchronousProgress<int>(done => progress?.Advance(done)),
+            backend: problem => BackendSession.OpenModel(options.Backend, providers, problem, backendOptions, backendNotes));
         progress?.End();
         Phase("permutations");
 
-        return Assemble(options, model, graph, design, fit, result, inside, permutations, timings);
+        return Assemble(options, model, graph, design, fit, result, inside, permutations, timings, backendNotes);
     }
 
     private static NetworkTestReport Assemble(
         NetworkTestOptions options, CompiledModel model, CsrGraph graph, IAssignmentDesign design, OlsResult fit, RandomizationResult result,
-        PermutationCovariance inside, int permutations, List<(string, double)> timings)
+        PermutationCovariance inside, int permutations, List<(string, double)> timings, IReadOnlyList<string> backendNotes)
     {
         var byName = result.Statistics.ToDictionary(s => s.Name, s => s.Null);
         var coefficients = fit.Names.Where(name => !model.Nuisance.Contains(name))
             .Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
         var notes = new List<string>(model.Notes);
+        if (options.Backend == "auto") notes.AddRange(backendNotes.Select(n => $"backend: {n}"));
         if (graph.UnknownDropped > 0) notes.Add($"{graph.UnknownDropped:N0} edge{(graph.UnknownDropped == 1 ? "" : "s")} named an id not in the nodes file and {(graph.UnknownDropped == 1 ? "was" : "were")} dropped (--unknown-edges drop)");
         if (graph.SelfLoopsDropped + graph.DuplicatesDropped > 0) notes.Add($"{graph.SelfLoopsDropped:N0} self-loops and {graph.DuplicatesDropped:N0} repeated edges dropped");
         if (options.Statistic == TestStatistic.Studentized || result.Statistics.Any(s => s.Name == "wald"))
@@ -118,7 +128,7 @@ public static class NetworkTest
             Edges = graph.EdgeCount,
             Permutations = permutations,
             Seed = options.Seed,
-            Backend = "cpu (general engine on the host)",
+            Backend = result.Engine,
             FixedEffects = model.FixedEffectName,
             ResidualDegreesOfFreedom = fit.ResidualDegreesOfFreedom,
             Clusters = fit.ClusterCount > 0 ? fit.ClusterCount : null,

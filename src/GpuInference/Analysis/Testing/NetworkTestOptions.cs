@@ -59,6 +59,12 @@ public sealed record NetworkTestOptions
 
     public int Threads { get; init; }
 
+    /// <summary>auto (a GPU when one starts, else the CPU), or a backend by name: cpu, cuda, opencl, ilgpu-cpu.</summary>
+    public string Backend { get; init; } = "auto";
+
+    /// <summary>Which device of the backend, counted from 0; null: the first that starts.</summary>
+    public int? Device { get; init; }
+
     /// <summary>Drop and count edges to ids missing from the nodes file, instead of stopping.</summary>
     public bool DropUnknownEdges { get; init; }
 

@@ -79,6 +79,8 @@ public sealed class CpuBackendProvider : IBackendProvider, IAssignmentMethodProv
 
     public IPermutationBackend Create(SpilloverProblem problem, BackendOptions options) => new CpuBackend(problem, options);
 
+    public Models.IModelBackend CreateModel(Models.ModelProblem problem, BackendOptions options) => new Models.CpuModelBackend(problem, options);
+
     IPermutationBackend IAssignmentMethodProvider.Create(SpilloverProblem problem, BackendOptions options, AssignmentMethod method) =>
         new CpuBackend(problem, options, method, vectorized: true);
 }

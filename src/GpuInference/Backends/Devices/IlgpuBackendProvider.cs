@@ -1,5 +1,6 @@
 using GpuInference.Design;
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace GpuInference.Backends.Devices;
 
@@ -41,6 +42,18 @@ public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider, IA
     IPermutationBackend IAssignmentMethodProvider.Create(SpilloverProblem problem, BackendOptions options, AssignmentMethod method)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        return Start(options, (context, device) => new IlgpuBackend(Kind, context, device, problem, options, method));
+    }
+
+    public Models.IModelBackend CreateModel(Models.ModelProblem problem, BackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Start<Models.IModelBackend>(options, (context, device) => new IlgpuModelBackend(Kind, context, device, problem));
+    }
+
+    /// <summary>Starts a backend on the chosen device, or on the first of the kind's devices that starts.</summary>
+    private T Start<T>(BackendOptions options, Func<Context, Device, T> start)
+    {
         ArgumentNullException.ThrowIfNull(options);
         int deviceCount;
         using (Context listing = AcceleratorDevices.Open(Kind)) deviceCount = AcceleratorDevices.List(listing, Kind).Count;
@@ -65,7 +78,7 @@ public sealed class IlgpuBackendProvider(DeviceKind kind) : IBackendProvider, IA
             }
             try
             {
-                return new IlgpuBackend(Kind, context, device.Device, problem, options, method);
+                return start(context, device.Device);
             }
             catch (BackendUnavailableException e)
             {

@@ -12,6 +12,9 @@ namespace GpuInference.Backends.Models;
 /// </summary>
 public sealed class IndicatorWords
 {
+    /// <summary>How many changes ahead a word is prefetched.</summary>
+    private const int PrefetchDistance = 16;
+
     private readonly ModelProblem _problem;
     private readonly byte[] _codeMask;
 
@@ -70,6 +73,8 @@ public sealed class IndicatorWords
                 int changed = design.DrawChanges(seed, first + p, baseline, scratch.Units, scratch.Codes);
                 for (int t = 0; t < changed; t++)
                 {
+                    // The changed nodes lie anywhere in the words: ask for a word well before it is flipped.
+                    if (t + PrefetchDistance < changed) Cpu.ChunkAccumulator.Prefetch(Words, (long)map[scratch.Units[t + PrefetchDistance]] * indicators);
                     int flips = _codeMask[scratch.Codes[t]] ^ _codeMask[baseline];
                     long node = map[scratch.Units[t]];
                     for (int i = 0; flips != 0; i++, flips >>= 1)

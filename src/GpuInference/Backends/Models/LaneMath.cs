@@ -66,6 +66,13 @@ internal static unsafe class LaneMath
         for (int p = 0; p < n; p += Step) *(Vector<double>*)(target + p) = *(Vector<double>*)(target + p) * scale - offset;
     }
 
+    /// <summary>target = source − shift.</summary>
+    public static void Difference(double* target, double* source, double shift, int n)
+    {
+        var offset = new Vector<double>(shift);
+        for (int p = 0; p < n; p += Step) *(Vector<double>*)(target + p) = *(Vector<double>*)(source + p) - offset;
+    }
+
     /// <summary>target −= shift.</summary>
     public static void Shift(double* target, double shift, int n)
     {

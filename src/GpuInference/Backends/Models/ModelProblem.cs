@@ -3,7 +3,7 @@ namespace GpuInference.Backends.Models;
 /// <summary>
 /// A compiled model as every backend receives it: the graph, the analysis units laid out in the order their sums are
 /// taken, the moving terms as a small program over the permuted assignment, and the fixed part reduced to what the
-/// sufficient statistics need. Built once by <c>Inference.Models.ModelLayout</c>; read only afterwards.
+/// sufficient statistics need. Built once by the inference layer (the model layout); read only afterwards.
 /// <para>
 /// <b>The program.</b> The drawn code of a node enters only through <see cref="IndicatorCount"/> indicators (is the
 /// node's code in this set?), bit-sliced one 64-bit word per node and indicator. An atom is an exposure of one
@@ -21,13 +21,13 @@ namespace GpuInference.Backends.Models;
 public sealed class ModelProblem
 {
     /// <summary>Largest number of indicators, atoms and terms a kernel keeps in registers; a bigger model runs on the reference path.</summary>
-    public const int MaxIndicators = 8;
+    public const int MaxIndicators = Kernels.Models.ModelKernels.MaxIndicators;
 
     /// <inheritdoc cref="MaxIndicators"/>
-    public const int MaxAtoms = 16;
+    public const int MaxAtoms = Kernels.Models.ModelKernels.MaxAtoms;
 
     /// <inheritdoc cref="MaxIndicators"/>
-    public const int MaxTerms = 12;
+    public const int MaxTerms = Kernels.Models.ModelKernels.MaxTerms;
 
     /// <summary>An atom that is the unit's own value rather than an exposure.</summary>
     public const int OwnValueAtom = -1;

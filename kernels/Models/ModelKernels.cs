@@ -1,0 +1,140 @@
+using GpuInference.Kernels.Exposures;
+using GpuInference.Kernels.Sums;
+using ILGPU;
+
+namespace GpuInference.Kernels.Models;
+
+/// <summary>
+/// The general model's two passes on a device. One work-group of <see cref="KernelLimits.MaxBatch"/> work-items per
+/// chunk; work-item p walks the chunk's units in order under permutation p and adds into the chunk's partials
+/// ([chunk][slot][p]: neighbouring work-items write neighbouring addresses). The arithmetic is the host's
+/// (<c>Backends.Models.UnitTerms</c> and <c>CpuModelBackend</c>) step for step: each unit's terms, then each sum in
+/// unit order, every product rounded on its own (<see cref="RoundedProduct"/>: no assembler may fuse it), so the partials have
+/// the host's bits. Exposure kinds come from <see cref="ExposureCodes"/>, whose every branch calls the kind's struct.
+/// </summary>
+public static class ModelKernels
+{
+    private const int W = KernelLimits.MaxBatch;
+
+    /// <summary>Registers per work-item: the limits the host checks before it lays a model out.</summary>
+    public const int MaxIndicators = 8;
+
+    public const int MaxAtoms = 16;
+
+    public const int MaxTerms = 12;
+
+    /// <summary>
+    /// First pass: S = Σ t, M = Σ t tᵀ (lower triangle), R = Σ t ỹ, C = Σ q tᵀ per chunk and permutation; slots in
+    /// that order, as the host's <c>ModelSlots</c> numbers them.
+    /// </summary>
+    internal static void Moments(ModelView model, int count, ulong zero, ArrayView<double> partials)
+    {
+        int chunk = Grid.IdxX;
+        int p = Group.IdxX;
+        if (p >= count) return;
+        int k = model.Terms;
+        int pairs = k * (k + 1) / 2;
+        int slots = k + pairs + k + model.BasisCount * k;
+        long origin = (long)chunk * slots * W + p;
+        for (int s = 0; s < slots; s++) partials[origin + (long)s * W] = 0.0;
+
+        ArrayView<double> terms = LocalMemory.Allocate<double>(MaxTerms);
+        ArrayView<int> counts = LocalMemory.Allocate<int>(MaxIndicators);
+        ArrayView<double> treated = LocalMemory.Allocate<double>(MaxIndicators);
+        ArrayView<double> atoms = LocalMemory.Allocate<double>(MaxAtoms);
+        for (int unit = model.ChunkStart[chunk]; unit < model.ChunkStart[chunk + 1]; unit++)
+        {
+            TermEvaluation.Evaluate(model, unit, p, zero, terms, counts, treated, atoms);
+            double y = model.Outcome[unit];
+            for (int a = 0; a < k; a++)
+            {
+                double ta = terms[a];
+                long sum = origin + (long)a * W;
+                partials[sum] = partials[sum] + ta;
+                for (int b = 0; b <= a; b++)
+                {
+                    long cross = origin + (long)(k + a * (a + 1) / 2 + b) * W;
+                    partials[cross] = partials[cross] + RoundedProduct.Of(ta, terms[b], zero);
+                }
+                long response = origin + (long)(k + pairs + a) * W;
+                partials[response] = partials[response] + RoundedProduct.Of(ta, y, zero);
+                for (int j = 0; j < model.BasisCount; j++)
+                {
+                    long projection = origin + (long)(k + pairs + k + j * k + a) * W;
+                    partials[projection] = partials[projection] + RoundedProduct.Of(ta, model.Basis[(long)j * model.Units + unit], zero);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Second pass: each unit's residualised terms z = t − mean_g − Σ_j q_j C_j and residual e = ỹ − zᵀβ under
+    /// permutation p's fit (<paramref name="parameters"/>: β, A⁻¹, C, group means, each [parameter][p]); then per
+    /// chunk Σ w z zᵀ (lower triangle) with w = e², e²/(1 − h) or e²/(1 − h)² (<paramref name="weighting"/> 0, 2, 3),
+    /// or the score Σ e z (weighting 4).
+    /// </summary>
+    internal static void Residuals(ModelView model, int count, ulong zero, int weighting, ArrayView<double> parameters, ArrayView<double> partials)
+    {
+        int chunk = Grid.IdxX;
+        int p = Group.IdxX;
+        if (p >= count) return;
+        int k = model.Terms;
+        bool clustered = weighting == 4;
+        int slots = clustered ? k : k * (k + 1) / 2;
+        long origin = (long)chunk * slots * W + p;
+        for (int s = 0; s < slots; s++) partials[origin + (long)s * W] = 0.0;
+        int inverse = k, projection = k + k * k, means = projection + model.BasisCount * k;
+
+        ArrayView<double> terms = LocalMemory.Allocate<double>(MaxTerms);
+        ArrayView<int> counts = LocalMemory.Allocate<int>(MaxIndicators);
+        ArrayView<double> treated = LocalMemory.Allocate<double>(MaxIndicators);
+        ArrayView<double> atoms = LocalMemory.Allocate<double>(MaxAtoms);
+        for (int unit = model.ChunkStart[chunk]; unit < model.ChunkStart[chunk + 1]; unit++)
+        {
+            TermEvaluation.Evaluate(model, unit, p, zero, terms, counts, treated, atoms);
+            int group = model.UnitGroup[unit];
+            for (int a = 0; a < k; a++)
+            {
+                double z = terms[a];
+                if (model.Absorbs != 0) z -= parameters[(long)(means + group * k + a) * W + p];
+                for (int j = 0; j < model.BasisCount; j++)
+                {
+                    z -= RoundedProduct.Of(model.Basis[(long)j * model.Units + unit], parameters[(long)(projection + j * k + a) * W + p], zero);
+                }
+                terms[a] = z;
+            }
+            double fit = 0.0;
+            for (int a = 0; a < k; a++) fit += RoundedProduct.Of(terms[a], parameters[(long)a * W + p], zero);
+            double e = model.Outcome[unit] - fit;
+            if (clustered)
+            {
+                for (int a = 0; a < k; a++)
+                {
+                    long score = origin + (long)a * W;
+                    partials[score] = partials[score] + RoundedProduct.Of(terms[a], e, zero);
+                }
+                continue;
+            }
+            double w = RoundedProduct.Of(e, e, zero);
+            if (weighting != 0)
+            {
+                double h = model.Leverage[unit];
+                for (int a = 0; a < k; a++)
+                {
+                    for (int b = 0; b < k; b++) h += RoundedProduct.Of(RoundedProduct.Of(terms[a], parameters[(long)(inverse + a * k + b) * W + p], zero), terms[b], zero);
+                }
+                double rest = 1.0 - h;
+                w = weighting == 2 ? w / rest : w / RoundedProduct.Of(rest, rest, zero);
+            }
+            for (int a = 0; a < k; a++)
+            {
+                double weighted = RoundedProduct.Of(terms[a], w, zero);
+                for (int b = 0; b <= a; b++)
+                {
+                    long pair = origin + (long)(a * (a + 1) / 2 + b) * W;
+                    partials[pair] = partials[pair] + RoundedProduct.Of(weighted, terms[b], zero);
+                }
+            }
+        }
+    }
+}

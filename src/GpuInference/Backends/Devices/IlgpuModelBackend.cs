@@ -1,0 +1,160 @@
+using GpuInference.Backends.Models;
+using GpuInference.Kernels;
+using GpuInference.Kernels.Models;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuInference.Backends.Devices;
+
+/// <summary>
+/// The general model on one ILGPU accelerator: the laid-out model is uploaded once; each pass uploads the batch's
+/// indicator words (and, for the second, the permutations' fits), runs <see cref="ModelKernels"/> with one work-group
+/// per chunk, and brings the chunks' partial sums back for the host to reduce, by the same code as the CPU backend.
+/// </summary>
+internal sealed class IlgpuModelBackend : IModelBackend
+{
+    /// <summary>XORed into every added product's bits (see RoundedProduct in the kernels): always 0.</summary>
+    private const ulong OpaqueZero = 0;
+
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly ModelProblem _problem;
+    private readonly List<MemoryBuffer> _owned = [];
+    private readonly MemoryBuffer1D<ulong, Stride1D.Dense> _words;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _first;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _second;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _parameters;
+    private readonly Action<KernelConfig, ModelView, int, ulong, ArrayView<double>> _moments;
+    private readonly Action<KernelConfig, ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>> _residuals;
+    private readonly Lock _gate = new();
+    private ModelView _view;
+
+    /// <summary>Takes ownership of <paramref name="context"/>; starts on <paramref name="device"/> or throws <see cref="BackendUnavailableException"/>.</summary>
+    public IlgpuModelBackend(DeviceKind kind, Context context, Device device, ModelProblem problem)
+    {
+        Name = kind.Name();
+        Device = kind == DeviceKind.Cpu
+            ? $"{device.Name} ({device.NumMultiprocessors} simulated multiprocessors)"
+            : $"{device.Name} ({device.AcceleratorType}, {device.MemorySize >> 20} MiB)";
+        _context = context;
+        _problem = problem;
+        try
+        {
+            _accelerator = device.CreateAccelerator(context);
+            _moments = _accelerator.LoadStreamKernel<ModelView, int, ulong, ArrayView<double>>(ModelKernels.Moments);
+            _residuals = _accelerator.LoadStreamKernel<ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>>(ModelKernels.Residuals);
+            var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
+            _words = Allocate<ulong>((long)problem.NodeCount * Math.Max(1, problem.IndicatorCount));
+            _first = Allocate<double>((long)problem.ChunkCount * slots.FirstPass * ModelSlots.Width);
+            _second = Allocate<double>((long)problem.ChunkCount * Math.Max(slots.SecondPass(true), slots.SecondPass(false)) * ModelSlots.Width);
+            _parameters = Allocate<double>((long)slots.Parameters(problem.GroupCount) * ModelSlots.Width);
+            _view = Upload(problem);
+            _accelerator.Synchronize();
+        }
+        catch (Exception e)
+        {
+            foreach (MemoryBuffer buffer in _owned) buffer.Dispose();
+            _accelerator?.Dispose();
+            context.Dispose();
+            throw new BackendUnavailableException($"{Name} on {Device} could not start: {e.Message}", e);
+        }
+    }
+
+    public string Name { get; }
+
+    public string Device { get; }
+
+    public void Moments(ulong[] words, int count, double[] partials)
+    {
+        Run(() =>
+        {
+            _words.View.CopyFromCPU(words);
+            _moments(Chunks(), _view, count, OpaqueZero, _first.View);
+            _accelerator.Synchronize();
+            _first.View.SubView(0, partials.LongLength).CopyToCPU(partials);
+        });
+    }
+
+    public void Residuals(ulong[] words, int count, ResidualWeighting weighting, double[] parameters, double[] partials)
+    {
+        Run(() =>
+        {
+            _words.View.CopyFromCPU(words);
+            _parameters.View.SubView(0, parameters.LongLength).CopyFromCPU(parameters);
+            _residuals(Chunks(), _view, count, OpaqueZero, (int)weighting, _parameters.View, _second.View);
+            _accelerator.Synchronize();
+            _second.View.SubView(0, partials.LongLength).CopyToCPU(partials);
+        });
+    }
+
+    private KernelConfig Chunks() => new(_problem.ChunkCount, KernelLimits.MaxBatch);
+
+    /// <summary>One pass at a time on the backend's buffers; a device failure becomes a fault the run can report.</summary>
+    private void Run(Action pass)
+    {
+        try
+        {
+            lock (_gate) pass();
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            throw new BackendFaultException($"{Name} on {Device}: a pass of the general model failed: {e.Message}", e);
+        }
+    }
+
+    private MemoryBuffer1D<T, Stride1D.Dense> Allocate<T>(long length) where T : unmanaged
+    {
+        MemoryBuffer1D<T, Stride1D.Dense> buffer = _accelerator.Allocate1D<T>(Math.Max(1, length));
+        _owned.Add(buffer);
+        return buffer;
+    }
+
+    private ArrayView<T> Copy<T>(T[] values) where T : unmanaged
+    {
+        MemoryBuffer1D<T, Stride1D.Dense> buffer = Allocate<T>(values.LongLength);
+        if (values.Length > 0) buffer.View.SubView(0, values.LongLength).CopyFromCPU(values);
+        return buffer.View;
+    }
+
+    private ModelView Upload(ModelProblem problem) => new()
+    {
+        RowOffsets = Copy(problem.RowOffsets),
+        Neighbors = Copy(problem.Neighbors),
+        Weights = Copy(problem.Weights ?? [0f]),
+        Words = _words.View,
+        AtomKind = Copy(problem.AtomKind),
+        AtomParameter = Copy(problem.AtomParameter),
+        AtomIndicator = Copy(problem.AtomIndicator),
+        LevelStart = Copy(problem.LevelStart),
+        LevelIndicator = Copy(problem.LevelIndicator),
+        LevelValue = Copy(problem.LevelValue),
+        TermStart = Copy(problem.TermStart),
+        TermAtoms = Copy(problem.TermAtoms),
+        TermFixedFactor = Copy(problem.TermFixedFactor),
+        FixedFactors = Copy([.. problem.FixedFactors.SelectMany(f => f)]),
+        Outcome = Copy(problem.Outcome),
+        Basis = Copy(problem.Basis),
+        Shift = Copy(problem.Shift),
+        Leverage = Copy(problem.Leverage),
+        UnitGroup = Copy(problem.UnitGroup),
+        ChunkStart = Copy(problem.ChunkStart),
+        Indicators = problem.IndicatorCount,
+        Atoms = problem.AtomCount,
+        Terms = problem.TermCount,
+        BasisCount = problem.BasisCount,
+        Units = problem.UnitCount,
+        Weighted = problem.Weighted ? 1 : 0,
+        Absorbs = problem.Absorbs ? 1 : 0,
+    };
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (MemoryBuffer buffer in _owned) buffer.Dispose();
+            _owned.Clear();
+            _accelerator.Dispose();
+            _context.Dispose();
+        }
+    }
+}
