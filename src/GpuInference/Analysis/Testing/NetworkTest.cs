@@ -96,7 +96,9 @@ public static class NetworkTest
             new SynchronousProgress<int>(done => progress?.Advance(done)),
             backend: problem => BackendSession.OpenModel(options.Backend, providers, problem, backendOptions, backendNotes));
         progress?.End();
-        Phase("permutations");
+        timings.Add(("layout", result.PreparationSeconds));
+        timings.Add(("permutations", clock.Elapsed.TotalSeconds - result.PreparationSeconds));
+        clock.Restart();
 
         return Assemble(options, model, graph, design, fit, result, inside, permutations, timings, backendNotes);
     }

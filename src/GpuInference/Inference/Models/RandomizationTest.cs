@@ -10,11 +10,12 @@ public sealed record TestedStatistic(string Name, NullDistribution Null);
 
 /// <summary>
 /// The observed fit of the moving terms and the null of every tested statistic (one per tested term, then the joint
-/// Wald), and how the permutations were fitted (<see cref="Engine"/>: the backend, or why the reference path ran).
+/// Wald), how the permutations were fitted (<see cref="Engine"/>: the backend, or why the reference path ran), and the
+/// seconds spent before the first permutation (the fixed part, the layout, starting the backend, the observed fit).
 /// </summary>
 public sealed record RandomizationResult(
     string[] MovingNames, double[] Observed, double[] ObservedCovariance, IReadOnlyList<TestedStatistic> Statistics, int Permutations, ulong Seed,
-    string Engine = "");
+    string Engine = "", double PreparationSeconds = 0);
 
 /// <summary>
 /// The general randomization test: re-draws the permuted columns' codes with a design, refits the moving terms in
@@ -69,6 +70,8 @@ public static class RandomizationTest
         Func<ModelProblem, IModelBackend>? backend, bool reference)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double preparation = 0;
         Action<long, Span<int>> draw = draws.Draw;
         ArgumentOutOfRangeException.ThrowIfLessThan(permutations, 1);
         var fixedPart = new FixedPart(model);
@@ -96,6 +99,7 @@ public static class RandomizationTest
             fit.Fit(new PermutationDraws((_, codes) => model.ObservedCodes.CopyTo(codes)), 0, 1, observedBeta, observedV);
             var beta = new double[ModelSlots.Width * k];
             var v = new double[ModelSlots.Width * k * k];
+            preparation = clock.Elapsed.TotalSeconds;
             for (int first = 0; first < permutations; first += ModelSlots.Width)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -113,6 +117,7 @@ public static class RandomizationTest
         {
             engine = $"reference fit per permutation on the host ({refusal})";
             new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, observedBeta, covariance, observedV);
+            preparation = clock.Elapsed.TotalSeconds;
             int done = 0;
             Parallel.For(0, permutations, parallel,
                 () => (Fit: new MovingFit(model, fixedPart, outcome), Drawn: new int[model.ObservedCodes.Length], Beta: new double[k], V: new double[k * k]),
@@ -138,7 +143,7 @@ public static class RandomizationTest
             string name = t < tested.Length ? model.Moving[tested[t]].Name : "wald";
             statistics.Add(new TestedStatistic(name, new NullDistribution(observed[t], column)));
         }
-        return new RandomizationResult([.. model.Moving.Select(m => m.Name)], observedBeta, observedV, statistics, permutations, seed, engine);
+        return new RandomizationResult([.. model.Moving.Select(m => m.Name)], observedBeta, observedV, statistics, permutations, seed, engine, preparation);
     }
 
     /// <summary>The tested coefficients (or t statistics), then the joint Wald statistic βᵀV⁻¹β over them when there are several.</summary>
