@@ -28,7 +28,7 @@ public static class ExperimentAnalysis
         timings.Add(new PhaseTiming("direct", clock.Elapsed));
 
         clock.Restart();
-        SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph);
+        SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph, threads: options.Threads);
         timings.Add(new PhaseTiming("layout", clock.Elapsed));
 
         var backendOptions = new BackendOptions { Threads = options.Threads, BatchSize = options.BatchSize, Device = options.Device };

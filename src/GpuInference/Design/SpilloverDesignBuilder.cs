@@ -11,7 +11,11 @@ namespace GpuInference.Design;
 /// </summary>
 public static class SpilloverDesignBuilder
 {
-    public static SpilloverProblem Build(NodeTable nodes, CsrGraph graph, int chunkSize = SpilloverProblem.DefaultChunkSize)
+    /// <param name="nodes">The nodes.</param>
+    /// <param name="graph">Their friend graph.</param>
+    /// <param name="chunkSize">Units per chunk.</param>
+    /// <param name="threads">Threads for copying the rows (0: all cores); the layout is the same for any count.</param>
+    public static SpilloverProblem Build(NodeTable nodes, CsrGraph graph, int chunkSize = SpilloverProblem.DefaultChunkSize, int threads = 0)
     {
         if (graph.NodeCount != nodes.Count)
             throw new ArgumentException($"graph has {graph.NodeCount} nodes but the nodes table has {nodes.Count}.");
@@ -44,7 +48,8 @@ public static class SpilloverDesignBuilder
         // writes only its own outcome and range of neighbours, so blocks of nodes run on every core, in any order,
         // with the same result.
         const int Block = 1 << 16;
-        Parallel.For(0, (nodes.Count + Block - 1) / Block, block =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        Parallel.For(0, (nodes.Count + Block - 1) / Block, parallel, block =>
             CopyRows(block * Block, Math.Min(nodes.Count, (block + 1) * Block), unitCount, newIndex, graph, nodes.Outcome, rowOffsets, neighbors, outcome));
         var stratumStart = new List<int>();
         var labels = new List<string>();

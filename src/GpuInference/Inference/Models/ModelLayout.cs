@@ -16,8 +16,14 @@ public static class ModelLayout
     /// <summary>Units per chunk at most: small enough for many chunks per thread, large enough that partials stay small.</summary>
     public const int ChunkUnits = 2048;
 
+    /// <param name="model">The compiled model.</param>
+    /// <param name="fixedPart">Its fixed part.</param>
+    /// <param name="residualOutcome">The outcome residualised on the fixed part, in unit order.</param>
+    /// <param name="covariance">The covariance inside permutations, or null when only coefficients are needed.</param>
+    /// <param name="reason">Why the model cannot be laid out, when it cannot.</param>
+    /// <param name="threads">Threads for renumbering the graph (0: all cores); the layout is the same for any count.</param>
     public static ModelProblem? Build(
-        CompiledModel model, FixedPart fixedPart, double[] residualOutcome, PermutationCovariance? covariance, out string? reason)
+        CompiledModel model, FixedPart fixedPart, double[] residualOutcome, PermutationCovariance? covariance, out string? reason, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(fixedPart);
@@ -45,7 +51,7 @@ public static class ModelLayout
         }
         (int[] chunkStart, int[] chunkGroup, int[]? chunkCluster) = Chunks(order, unitGroup, clusters);
         int[] fileNode = Renumbering(model, order);
-        (long[] rows, int[] neighbors, float[]? weights) = Renumber(model.Graph, fileNode, program.ReadsWeights);
+        (long[] rows, int[] neighbors, float[]? weights) = Renumber(model.Graph, fileNode, program.ReadsWeights, threads);
         return new ModelProblem
         {
             NodeCount = model.Graph.NodeCount,
@@ -100,7 +106,7 @@ public static class ModelLayout
     }
 
     /// <summary>The graph under the renumbering, each row's friends (and weights) in their file order.</summary>
-    private static (long[] Rows, int[] Neighbors, float[]? Weights) Renumber(Graph.CsrGraph graph, int[] fileNode, bool withWeights)
+    private static (long[] Rows, int[] Neighbors, float[]? Weights) Renumber(Graph.CsrGraph graph, int[] fileNode, bool withWeights, int threads)
     {
         int nodes = fileNode.Length;
         var problemNode = new int[nodes];
@@ -109,7 +115,7 @@ public static class ModelLayout
         for (int v = 0; v < nodes; v++) rows[v + 1] = rows[v] + graph.RowOffsets[fileNode[v] + 1] - graph.RowOffsets[fileNode[v]];
         var neighbors = new int[graph.Columns.Length];
         float[]? weights = withWeights && graph.Weights is not null ? new float[graph.Columns.Length] : null;
-        Parallel.For(0, nodes, v =>
+        Parallel.For(0, nodes, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, v =>
         {
             long from = graph.RowOffsets[fileNode[v]], count = rows[v + 1] - rows[v];
             for (long e = 0; e < count; e++)

@@ -90,7 +90,7 @@ public static class RandomizationTest
         string engine;
 
         string? refusal = "asked for the reference path";
-        ModelProblem? problem = reference ? null : ModelLayout.Build(model, fixedPart, outcome, needsV ? covariance : null, out refusal);
+        ModelProblem? problem = reference ? null : ModelLayout.Build(model, fixedPart, outcome, needsV ? covariance : null, out refusal, threads);
         if (problem is not null)
         {
             using IModelBackend device = backend?.Invoke(problem) ?? new CpuModelBackend(problem, new BackendOptions { Threads = threads });

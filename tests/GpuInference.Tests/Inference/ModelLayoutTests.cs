@@ -1,0 +1,79 @@
+using GpuInference.Backends.Models;
+using GpuInference.Inference.Models;
+using GpuInference.Model;
+using GpuInference.Tests.Support;
+
+namespace GpuInference.Tests.Inference;
+
+/// <summary>
+/// The layout the backends receive: units renumbered first and sorted so that every chunk lies in one absorbed group
+/// and one cluster; the graph the same graph under the renumbering, each row's friends in file order; the moving
+/// terms flattened into shared indicators and atoms.
+/// </summary>
+public sealed class ModelLayoutTests
+{
+    private static readonly VillageData Data = VillageData.Create(people: 500, seed: 5);
+
+    [Fact]
+    public void ChunksLieInOneGroupAndOneClusterAndTheGraphIsRenumberedFaithfully()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) + share(t) + t + x1 | village", "t");
+        var fixedPart = new FixedPart(model);
+        int[] sessions = [.. Data.Table["session"].Codes!];
+        var map = new Dictionary<int, int>();
+        int[] clusters = [.. model.UnitNodes.Select(n => map.TryGetValue(sessions[n], out int d) ? d : map[sessions[n]] = map.Count)];
+        var covariance = new PermutationCovariance("CR1", clusters, map.Count, "session");
+        ModelProblem problem = ModelLayout.Build(model, fixedPart, [.. model.Outcome], covariance, out string? reason)!;
+        Assert.Null(reason);
+
+        // The file node of each problem node is a permutation of the nodes, the units first.
+        Assert.Equal(Enumerable.Range(0, model.Graph.NodeCount), problem.FileNode.Order());
+        Assert.Equal(model.UnitNodes.Order(), problem.FileNode.Take(problem.UnitCount).Order());
+        int[] unitOf = new int[model.Graph.NodeCount];
+        for (int i = 0; i < model.UnitCount; i++) unitOf[model.UnitNodes[i]] = i;
+
+        for (int c = 0; c < problem.ChunkCount; c++)
+        {
+            Assert.True(problem.ChunkStart[c + 1] - problem.ChunkStart[c] is > 0 and <= ModelLayout.ChunkUnits);
+            for (int u = problem.ChunkStart[c]; u < problem.ChunkStart[c + 1]; u++)
+            {
+                int fileUnit = unitOf[problem.FileNode[u]];
+                Assert.Equal(problem.ChunkGroup[c], model.FixedEffect![fileUnit]);
+                Assert.Equal(problem.ChunkCluster![c], clusters[fileUnit]);
+                Assert.Equal(problem.ChunkGroup[c], problem.UnitGroup[u]);
+            }
+        }
+        for (int v = 0; v < problem.NodeCount; v++)
+        {
+            int file = problem.FileNode[v];
+            int[] expected = model.Graph.Columns[(int)model.Graph.RowOffsets[file]..(int)model.Graph.RowOffsets[file + 1]];
+            int[] actual = [.. problem.Neighbors[(int)problem.RowOffsets[v]..(int)problem.RowOffsets[v + 1]].Select(w => problem.FileNode[w])];
+            Assert.Equal(expected, actual);
+        }
+        Assert.Equal(problem.UnitCount, problem.GroupSize.Sum());
+    }
+
+    [Fact]
+    public void TermsShareIndicatorsAndAtoms()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) + share(t) + count(t):x1 + t + count(arm==2) | village", "t", "arm");
+        ModelProblem problem = ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], null, out _)!;
+        // Indicators: t = 1, arm = 2 (own t uses t = 1 as its one level). Atoms: count(t), share(t), own t, count(arm==2).
+        Assert.Equal(2, problem.IndicatorCount);
+        Assert.Equal(4, problem.AtomCount);
+        Assert.Equal(5, problem.TermCount);
+        Assert.Single(problem.FixedFactors);
+        Assert.Equal([-1, -1, 0, -1, -1], problem.TermFixedFactor);
+    }
+
+    [Fact]
+    public void CrossingClustersAreRefusedWithTheReason()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) + t | village", "t");
+        int[] groups = [.. Data.Table["grp"].Codes!];
+        int[] clusters = [.. model.UnitNodes.Select(n => groups[n])];
+        var covariance = new PermutationCovariance("CR1", clusters, clusters.Max() + 1, "grp");
+        Assert.Null(ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], covariance, out string? reason));
+        Assert.Equal("the clusters and the absorbed fixed effect cross (neither nests in the other)", reason);
+    }
+}
