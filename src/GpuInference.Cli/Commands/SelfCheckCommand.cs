@@ -35,7 +35,10 @@ internal static class SelfCheckCommand
                 var nodes = Data.NodeTableReader.Read(Path.Combine(dir, "nodes.csv"));
                 var graph = Graph.EdgeListReader.Read(Path.Combine(dir, "edges.csv"), nodes.Ids!);
                 SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph);
-                return GpuSelfCheck.Run(problem, output, providers, device: parsed.GetValue(device));
+                int paper = GpuSelfCheck.Run(problem, output, providers, device: parsed.GetValue(device));
+                int general = Analysis.Testing.ModelSelfCheck.Run(providers, output, device: parsed.GetValue(device));
+                // A disagreement anywhere (1) outranks "nothing could start" (2) only when something did start.
+                return paper == 1 || general == 1 ? 1 : Math.Max(paper, general);
             }
             finally
             {

@@ -35,6 +35,9 @@ public sealed class DeviceBackendCliTests
         Assert.True(run.Exit == 0, run.Out + run.Error);
         Assert.Contains("real-valued outcome:", run.Out, StringComparison.Ordinal);
         Assert.Equal(12, run.Out.Split('\n').Count(l => l.StartsWith("ilgpu-cpu on ", StringComparison.Ordinal) && l.Contains(": OK ", StringComparison.Ordinal)));
+        // The general model's kernels, model by model, every statistic of every permutation bit for bit.
+        Assert.Contains("general models:", run.Out, StringComparison.Ordinal);
+        Assert.Equal(4, run.Out.Split('\n').Count(l => l.StartsWith("ilgpu-cpu: OK takeup ~ ", StringComparison.Ordinal)));
     }
 
     [Fact]
