@@ -103,6 +103,28 @@ public sealed class BatchedFitTests
         }
     }
 
+    /// <summary>A hub with more friends than a byte counts (350 here) is counted in several flushes, on both backends.</summary>
+    [Fact]
+    public void AHubBeyondTheByteCountersIsCountedExactly()
+    {
+        VillageData big = VillageData.Create(people: 700, seed: 9);
+        CompiledModel model = big.Compile("y ~ count(t) + share(t) + wsum(t) + t + x1 | village", "t");
+        Assert.Contains(0, model.UnitNodes); // node 0 is the hub
+        Assert.True(model.Graph.Degree(0) > 255);
+        RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, [.. big.Table["village"].Codes!]);
+        PermutationCovariance covariance = PermutationCovariance.Heteroskedastic("HC1");
+        RandomizationResult batched = RandomizationTest.Run(model, design, 4, 64, TestStatistic.Studentized, covariance);
+        RandomizationResult reference = RandomizationTest.Run(model, design, 4, 64, TestStatistic.Studentized, covariance, reference: true);
+        var device = new IlgpuBackendProvider(DeviceKind.Cpu);
+        RandomizationResult kernels = RandomizationTest.Run(model, design, 4, 64, TestStatistic.Studentized, covariance,
+            backend: problem => device.CreateModel(problem, new BackendOptions()));
+        for (int s = 0; s < reference.Statistics.Count; s++)
+        {
+            for (int b = 0; b < 64; b++) Close(reference.Statistics[s].Null.Values[b], batched.Statistics[s].Null.Values[b], $"permutation {b}");
+            Assert.Equal(batched.Statistics[s].Null.Values.ToArray(), kernels.Statistics[s].Null.Values.ToArray());
+        }
+    }
+
     /// <summary>Clusters that cross the absorbed groups cannot share chunks with them: the reference path runs, and says why.</summary>
     [Fact]
     public void CrossingClustersFallBackToTheReferencePath()
