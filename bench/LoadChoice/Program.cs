@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using GpuInference.Data;
+using GpuInference.Graph;
+using nietras.SeparatedValues;
+using Sylvan.Data.Csv;
+
+// Measures where loading time goes and compares CSV parsers on an edges file (integer src, dst).
+//   parse-ours   EDGES.csv        our CsvReader: every src and dst parsed as a canonical integer
+//   parse-sep    EDGES.csv        the same with Sep
+//   parse-sylvan EDGES.csv        the same with Sylvan.Data.Csv
+//   phases       NODES EDGES      nodes table; edges parse + id lookup; CSR build; each timed alone
+//   load         NODES EDGES      NodeTableReader.Read then EdgeListReader.Read, as analyze loads
+//   pack         NODES EDGES OUT  loads, then writes a pack file
+//   load-pack    PACK             DatasetPack.Read
+// Each command prints one line per step: name, seconds, and a checksum so that every path provably read the same values.
+string command = args[0];
+var clock = Stopwatch.StartNew();
+switch (command)
+{
+    case "parse-ours":
+    {
+        using var csv = CsvReader.Open(args[1]);
+        csv.ReadRecord();
+        int srcAt = IndexOf(csv, "src"), dstAt = IndexOf(csv, "dst");
+        long rows = 0, sum = 0;
+        while (csv.ReadRecord())
+        {
+            if (!Utf8Fields.TryParseCanonicalInteger(csv[srcAt], out long s) || !Utf8Fields.TryParseCanonicalInteger(csv[dstAt], out long d))
+                throw csv.Error(srcAt, "not an integer");
+            sum += s * 31 + d;
+            rows++;
+        }
+        Report(command, rows, clock, sum);
+        break;
+    }
+    case "parse-sep":
+    {
+        using var reader = Sep.Reader(o => o with { Sep = new Sep(','), DisableColCountCheck = false }).FromFile(args[1]);
+        int srcAt = reader.Header.IndexOf("src"), dstAt = reader.Header.IndexOf("dst");
+        long rows = 0, sum = 0;
+        foreach (var row in reader)
+        {
+            sum += row[srcAt].Parse<long>() * 31 + row[dstAt].Parse<long>();
+            rows++;
+        }
+        Report(command, rows, clock, sum);
+        break;
+    }
+    case "parse-sylvan":
+    {
+        using var csv = CsvDataReader.Create(args[1]);
+        int srcAt = csv.GetOrdinal("src"), dstAt = csv.GetOrdinal("dst");
+        long rows = 0, sum = 0;
+        while (csv.Read())
+        {
+            sum += csv.GetInt64(srcAt) * 31 + csv.GetInt64(dstAt);
+            rows++;
+        }
+        Report(command, rows, clock, sum);
+        break;
+    }
+    case "phases":
+    {
+        NodeTable nodes = NodeTableReader.Read(args[1]);
+        Report("nodes", nodes.Count, clock, nodes.Ids!.IsInteger ? 1 : 0);
+        clock.Restart();
+        using var csv = CsvReader.Open(args[2]);
+        csv.ReadRecord();
+        int srcAt = IndexOf(csv, "src"), dstAt = IndexOf(csv, "dst");
+        var sources = new List<int>(1 << 20);
+        var targets = new List<int>(1 << 20);
+        long parsed = 0;
+        while (csv.ReadRecord())
+        {
+            if (!Utf8Fields.TryParseCanonicalInteger(csv[srcAt], out long s) || !Utf8Fields.TryParseCanonicalInteger(csv[dstAt], out long d))
+                throw csv.Error(srcAt, "not an integer");
+            parsed += s ^ d;
+        }
+        Report("edges parse", csv.RecordCount - 1, clock, parsed);
+        clock.Restart();
+        using var again = CsvReader.Open(args[2]);
+        again.ReadRecord();
+        while (again.ReadRecord())
+        {
+            nodes.Ids.TryGetNode(again[srcAt], out int s);
+            nodes.Ids.TryGetNode(again[dstAt], out int d);
+            sources.Add(s);
+            targets.Add(d);
+        }
+        Report("edges parse+lookup", sources.Count, clock, 0);
+        clock.Restart();
+        CsrGraph graph = CsrGraphBuilder.Build(nodes.Count, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sources),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets));
+        Report("csr build", graph.EdgeCount, clock, graph.Columns.Sum(c => (long)c));
+        break;
+    }
+    case "load":
+    {
+        NodeTable nodes = NodeTableReader.Read(args[1]);
+        Report("load nodes", nodes.Count, clock, nodes.Outcome.Length);
+        var split = clock.Elapsed;
+        CsrGraph graph = EdgeListReader.Read(args[2], nodes.Ids!);
+        Report("load edges", graph.EdgeCount, clock.Elapsed - split, GraphChecksum(graph));
+        Report("load", graph.EdgeCount, clock.Elapsed, 0);
+        break;
+    }
+    case "pack":
+    {
+        NodeTable nodes = NodeTableReader.Read(args[1]);
+        CsrGraph graph = EdgeListReader.Read(args[2], nodes.Ids!);
+        DatasetPack.Write(args[3], nodes, graph);
+        Report(command, graph.EdgeCount, clock, GraphChecksum(graph));
+        break;
+    }
+    case "load-pack":
+    {
+        PackedDataset data = DatasetPack.Read(args[1]);
+        Report(command, data.Graph.EdgeCount, clock, GraphChecksum(data.Graph));
+        break;
+    }
+    default:
+        throw new ArgumentException($"unknown command {command}");
+}
+
+static int IndexOf(CsvReader csv, string name)
+{
+    for (int i = 0; i < csv.FieldCount; i++)
+        if (csv.GetString(i) == name) return i;
+    throw new ArgumentException($"no column {name}");
+}
+
+static long GraphChecksum(CsrGraph graph)
+{
+    long sum = 0;
+    for (int i = 0; i < graph.Columns.Length; i++) sum = sum * 1_000_003 + graph.Columns[i];
+    for (int i = 0; i < graph.RowOffsets.Length; i++) sum = sum * 1_000_003 + graph.RowOffsets[i];
+    return sum;
+}
+
+static void Report(string what, long rows, object elapsed, long checksum)
+{
+    double seconds = elapsed switch { Stopwatch s => s.Elapsed.TotalSeconds, TimeSpan t => t.TotalSeconds, _ => 0 };
+    Console.WriteLine($"{what}\trows={rows}\tseconds={seconds:F2}\tchecksum={checksum}");
+}
