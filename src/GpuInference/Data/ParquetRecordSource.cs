@@ -125,6 +125,38 @@ internal sealed class ParquetRecordSource : IRecordSource
         return false;
     }
 
+    /// <summary>True when column <paramref name="index"/> holds 64- or 32-bit signed integers, which <see cref="CopyIntegers"/> hands out as numbers.</summary>
+    internal bool HoldsSignedIntegers(int index) => _fields[index] is DataField { IsArray: false } field && (field.ClrType == typeof(long) || field.ClrType == typeof(int));
+
+    /// <summary>
+    /// Loads the next row group that holds rows, for a reader that takes its columns whole: all its rows count as read
+    /// and <see cref="ReadRecord"/> goes on after them. False at the end of the file.
+    /// </summary>
+    internal bool ReadRowGroup(out int rows)
+    {
+        rows = 0;
+        while (_group + 1 < _reader.RowGroupCount)
+        {
+            LoadGroup(_group + 1);
+            if (_groupRows == 0) continue;
+            rows = _groupRows;
+            _row = _groupRows - 1;
+            RecordCount = _groupStarts[_group] + _groupRows;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Column <paramref name="index"/> of the row group <see cref="ReadRowGroup"/> loaded, as numbers, with each null
+    /// marked in <paramref name="isNull"/>; the column must be one of <see cref="HoldsSignedIntegers"/>.
+    /// </summary>
+    internal void CopyIntegers(int index, Span<long> values, Span<bool> isNull) =>
+        (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).CopyIntegers(values, isNull);
+
+    /// <summary>Makes row <paramref name="row"/> of the row group <see cref="ReadRowGroup"/> loaded the current record, to name it in an error.</summary>
+    internal void SeekRow(int row) => _row = row;
+
     public int Require(string name, ColumnKind kind)
     {
         int at = Optional(name, kind);
@@ -225,6 +257,9 @@ internal sealed class ParquetRecordSource : IRecordSource
 
         public abstract ReadOnlySpan<byte> Cell(int row);
 
+        /// <summary>The rows as numbers, nulls marked, for an integer column (see <see cref="HoldsSignedIntegers"/>).</summary>
+        public virtual void CopyIntegers(Span<long> values, Span<bool> isNull) => throw new InvalidOperationException("not an integer column");
+
         /// <summary>The first row whose text is not UTF-8, or -1 (numbers always are).</summary>
         public virtual int FirstInvalid() => -1;
 
@@ -271,6 +306,24 @@ internal sealed class ParquetRecordSource : IRecordSource
             rows.ReadAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
             return new Values<T>(values, null);
         }
+
+        public override void CopyIntegers(Span<long> values, Span<bool> isNull)
+        {
+            if (typeof(T) != typeof(long) && typeof(T) != typeof(int)) throw new InvalidOperationException("not a signed 64- or 32-bit integer column");
+            if (_values is not null)
+            {
+                for (int i = 0; i < _values.Length; i++) values[i] = ToInt64(_values[i]);
+                isNull[.._values.Length].Clear();
+                return;
+            }
+            for (int i = 0; i < _nullable!.Length; i++)
+            {
+                isNull[i] = _nullable[i] is null;
+                values[i] = _nullable[i] is T present ? ToInt64(present) : 0;
+            }
+        }
+
+        private static long ToInt64(T value) => typeof(T) == typeof(long) ? (long)(object)value : (int)(object)value;
 
         public override ReadOnlySpan<byte> Cell(int row)
         {

@@ -84,6 +84,54 @@ public sealed class ParquetInputTests : IDisposable
         Assert.Equal($"{edges}: column 'dst', row group 2, row 0: unknown node id '99' (not in the nodes file)", e.Message);
     }
 
+    [Theory]
+    [InlineData("int64", false)]
+    [InlineData("int64", true)]
+    [InlineData("int32", false)]
+    [InlineData("nullable int64", true)]
+    public void IntegerIdColumnsGiveTheGraphOfTheirCsvTwin(string type, bool dropUnknown)
+    {
+        // Integer id columns are looked up as numbers, without the text the CSV twin goes through.
+        var random = new System.Random(7);
+        string nodes = _files.Write("nodes.csv", "id,voted,banner,feed,vote2010\n" + string.Concat(Enumerable.Range(0, 60).Select(i => $"{i * 3 - 20},1,1,1,voted\n")));
+        var ids = NodeTableReader.Read(nodes).Ids!;
+        int rows = 500;
+        // Mostly known ids (multiples of 3 from -20), some unknown ones when those are dropped.
+        long[] src = [.. Enumerable.Range(0, rows).Select(_ => (long)(random.Next(60) * 3 - 20) + (dropUnknown && random.Next(10) == 0 ? 1 : 0))];
+        long[] dst = [.. Enumerable.Range(0, rows).Select(_ => (long)(random.Next(60) * 3 - 20))];
+        string csv = _files.Write("edges.csv", "src,dst\n" + string.Concat(src.Zip(dst, (s, d) => $"{s},{d}\n")));
+        Column Of(string name, long[] values) => type switch
+        {
+            "int64" => new Column(name, values),
+            "int32" => new Column(name, values.Select(v => (int)v).ToArray()),
+            _ => new Column(name, values.Select(v => (long?)v).ToArray()),
+        };
+        string parquet = Write(_files.PathOf("edges.parquet"), 37, Of("src", src), Of("dst", dst));
+        var options = new EdgeListOptions { DropUnknownIds = dropUnknown };
+        var expected = EdgeListReader.ReadRecords(csv, ids, options);
+        var actual = EdgeListReader.Read(parquet, ids, options);
+        Assert.Equal(expected.RowOffsets, actual.RowOffsets);
+        Assert.Equal(expected.Columns, actual.Columns);
+        Assert.Equal(expected.SelfLoopsDropped, actual.SelfLoopsDropped);
+        Assert.Equal(expected.DuplicatesDropped, actual.DuplicatesDropped);
+        Assert.Equal(expected.UnknownDropped, actual.UnknownDropped);
+        Assert.Equal(dropUnknown, actual.UnknownDropped > 0);
+    }
+
+    [Fact]
+    public void ANullIdIsAnUnknownIdAtItsRowOrADroppedEdge()
+    {
+        var ids = NodeTableReader.Read(_files.Write("nodes.csv", "id,voted,banner,feed,vote2010\n1,1,1,1,voted\n2,0,0,1,voted\n3,0,1,0,voted\n")).Ids!;
+        string edges = Write(_files.PathOf("edges.parquet"), 2,
+            new Column("src", new long?[] { 1, 2, 3, null, 2 }), new Column("dst", new long?[] { 2, 3, 1, 3, 1 }));
+        var e = Assert.Throws<DataFormatException>(() => EdgeListReader.Read(edges, ids));
+        Assert.Equal($"{edges}: column 'src', row group 1, row 1: unknown node id '' (not in the nodes file)", e.Message);
+        var graph = EdgeListReader.Read(edges, ids, new EdgeListOptions { DropUnknownIds = true });
+        Assert.Equal(1, graph.UnknownDropped);
+        Assert.Equal([0L, 1, 3, 4], graph.RowOffsets);
+        Assert.Equal([1, 0, 2, 0], graph.Columns);
+    }
+
     [Fact]
     public void ABadValueNamesTheColumnRowGroupAndRow()
     {
