@@ -22,7 +22,8 @@ public static class EdgeListReader
 
     /// <summary>
     /// The general reader, for every form the file may take; <see cref="Read"/> tries the plain integer CSV first. An
-    /// integer-id Parquet file without weights skips the text: its id columns are looked up as numbers, a row group at a time.
+    /// integer-id Parquet file without weights skips the text: its id columns are read as numbers, row groups on every
+    /// core (<see cref="IntegerParquetEdges"/>), or a row group at a time when that one gives up, to name what is wrong.
     /// </summary>
     internal static CsrGraph ReadRecords(string path, NodeIdIndex ids, EdgeListOptions options)
     {
@@ -39,6 +40,9 @@ public static class EdgeListReader
         long unknown = 0;
         if (csv is ParquetRecordSource parquet && ids.IsInteger && weightAt < 0 && parquet.HoldsSignedIntegers(srcAt) && parquet.HoldsSignedIntegers(dstAt))
         {
+            if (IntegerParquetEdges.TryRead(path, options.SourceColumn, options.TargetColumn, ids, options.DropUnknownIds,
+                    out int[] parallelSources, out int[] parallelTargets, out int count, out long parallelUnknown))
+                return Build(ids.Count, parallelSources.AsSpan(0, count), parallelTargets.AsSpan(0, count), default, parallelUnknown);
             ReadIntegerColumns(parquet, srcAt, dstAt, ids, options.DropUnknownIds, ref sources, ref targets, ref unknown);
             return Build(ids.Count, sources.Span, targets.Span, default, unknown);
         }

@@ -116,6 +116,10 @@ public sealed class ParquetInputTests : IDisposable
         Assert.Equal(expected.DuplicatesDropped, actual.DuplicatesDropped);
         Assert.Equal(expected.UnknownDropped, actual.UnknownDropped);
         Assert.Equal(dropUnknown, actual.UnknownDropped > 0);
+        // The row groups on every core, not the sequential fallback, gave that graph.
+        Assert.True(IntegerParquetEdges.TryRead(parquet, "src", "dst", ids, dropUnknown, out _, out _, out int count, out long unknown));
+        Assert.Equal(rows - expected.UnknownDropped, count);
+        Assert.Equal(expected.UnknownDropped, unknown);
     }
 
     [Fact]
