@@ -107,6 +107,12 @@ internal sealed class ParquetRecordSource : IRecordSource
 
     public ReadOnlySpan<byte> this[int index] => (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).Cell(_row);
 
+    public bool TryGetStoredInteger(int index, out long value) =>
+        (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).TryGetInteger(_row, out value);
+
+    public bool TryGetStoredFiniteNumber(int index, out double value) =>
+        (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).TryGetFiniteNumber(_row, out value);
+
     public bool ReadRecord()
     {
         if (_group >= 0 && _row + 1 < _groupRows)
@@ -257,6 +263,20 @@ internal sealed class ParquetRecordSource : IRecordSource
 
         public abstract ReadOnlySpan<byte> Cell(int row);
 
+        /// <summary>Row <paramref name="row"/> as a whole number, when the column stores whole numbers and the row is not null.</summary>
+        public virtual bool TryGetInteger(int row, out long value)
+        {
+            value = 0;
+            return false;
+        }
+
+        /// <summary>Row <paramref name="row"/> as a finite real number, when the column stores numbers and the row is neither null nor NaN nor infinite.</summary>
+        public virtual bool TryGetFiniteNumber(int row, out double value)
+        {
+            value = 0;
+            return false;
+        }
+
         /// <summary>The rows as numbers, nulls marked, for an integer column (see <see cref="HoldsSignedIntegers"/>).</summary>
         public virtual void CopyIntegers(Span<long> values, Span<bool> isNull) => throw new InvalidOperationException("not an integer column");
 
@@ -325,6 +345,53 @@ internal sealed class ParquetRecordSource : IRecordSource
 
         private static long ToInt64(T value) => typeof(T) == typeof(long) ? (long)(object)value : (int)(object)value;
 
+        public override bool TryGetInteger(int row, out long value)
+        {
+            value = 0;
+            if (!TryGet(row, out T stored)) return false;
+            // The text of a uint64 above long.MaxValue is no long; the other integer types all fit.
+            if (typeof(T) == typeof(ulong)) { ulong u = (ulong)(object)stored; value = (long)u; return u <= long.MaxValue; }
+            if (typeof(T) == typeof(long)) { value = (long)(object)stored; return true; }
+            if (typeof(T) == typeof(int)) { value = (int)(object)stored; return true; }
+            if (typeof(T) == typeof(short)) { value = (short)(object)stored; return true; }
+            if (typeof(T) == typeof(sbyte)) { value = (sbyte)(object)stored; return true; }
+            if (typeof(T) == typeof(uint)) { value = (uint)(object)stored; return true; }
+            if (typeof(T) == typeof(ushort)) { value = (ushort)(object)stored; return true; }
+            if (typeof(T) == typeof(byte)) { value = (byte)(object)stored; return true; }
+            return false;
+        }
+
+        /// <summary>
+        /// The number the cell's text parses back to: a double or float as itself (the text is its round-trip form), an
+        /// integer rounded to the nearest double, as parsing its decimal text rounds it.
+        /// </summary>
+        public override bool TryGetFiniteNumber(int row, out double value)
+        {
+            value = 0;
+            if (!TryGet(row, out T stored)) return false;
+            if (typeof(T) == typeof(double)) value = (double)(object)stored;
+            else if (typeof(T) == typeof(float)) value = (float)(object)stored;
+            else if (TryGetInteger(row, out long whole)) value = whole;
+            else return false;
+            return double.IsFinite(value);
+        }
+
+        private bool TryGet(int row, out T value)
+        {
+            if (_values is not null)
+            {
+                value = _values[row];
+                return true;
+            }
+            if (_nullable![row] is T present)
+            {
+                value = present;
+                return true;
+            }
+            value = default;
+            return false;
+        }
+
         public override ReadOnlySpan<byte> Cell(int row)
         {
             T value;
@@ -357,6 +424,18 @@ internal sealed class ParquetRecordSource : IRecordSource
             var values = new bool[count];
             rows.ReadAsync<bool>(field, values.AsMemory()).GetAwaiter().GetResult();
             for (int i = 0; i < count; i++) _values[i] = values[i];
+        }
+
+        public override bool TryGetInteger(int row, out long value)
+        {
+            value = _values[row] == true ? 1 : 0;
+            return _values[row] is not null;
+        }
+
+        public override bool TryGetFiniteNumber(int row, out double value)
+        {
+            value = _values[row] == true ? 1 : 0;
+            return _values[row] is not null;
         }
 
         public override ReadOnlySpan<byte> Cell(int row) => _values[row] switch
