@@ -12,7 +12,8 @@ using Sylvan.Data.Csv;
 //   load         NODES EDGES      NodeTableReader.Read then EdgeListReader.Read, as analyze loads
 //   pack         NODES EDGES OUT  loads, then writes a pack file
 //   load-pack    PACK             DatasetPack.Read
-//   decode-parquet FILE           Parquet.Net's decoding alone: every column of every row group
+//   decode-parquet FILE [THREADS] [strings|memory]
+//                                 Parquet.Net's decoding alone: every column of every row group, on THREADS threads
 //   nodes-to-parquet NODES OUT    writes the nodes table as Parquet (int64 id, banner, feed, logged_in; double voted;
 //                                 text vote2010; Snappy, row groups of 2^20 rows), the twin of edges.parquet
 // Each command prints one line per step: name, seconds, and a checksum so that every path provably read the same values.
@@ -123,28 +124,40 @@ switch (command)
     }
     case "decode-parquet":
     {
-        // Only Parquet.Net's decoding: every column of every row group into arrays, nothing parsed or checked.
-        using var stream = File.OpenRead(args[1]);
-        var reader = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        // Only Parquet.Net's decoding: every column of every row group into arrays, nothing parsed or checked, on
+        // args[2] threads (default 1), each with its own reader of the file, taking row groups in turn. Text columns
+        // are read as strings (as the library reads them), or with args[3] = memory as ReadOnlyMemory<char> values.
+        int threads = args.Length > 2 ? int.Parse(args[2]) : 1;
+        bool textAsMemory = args.Length > 3 && args[3] == "memory";
+        int groups;
+        using (var stream = File.OpenRead(args[1]))
+            groups = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult().RowGroupCount;
         long rows = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        int next = -1;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
         {
-            using var group = reader.OpenRowGroupReader(g);
-            int n = checked((int)reader.RowGroups[g].RowCount);
-            foreach (var field in reader.Schema.GetDataFields())
+            using var stream = File.OpenRead(args[1]);
+            var reader = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+            int g;
+            while ((g = Interlocked.Increment(ref next)) < groups)
             {
-                if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+                using var group = reader.OpenRowGroupReader(g);
+                int n = checked((int)reader.RowGroups[g].RowCount);
+                foreach (var field in reader.Schema.GetDataFields())
                 {
-                    if (Environment.GetEnvironmentVariable("TEXT_AS") == "skip") continue;
-                    if (Environment.GetEnvironmentVariable("TEXT_AS") == "memory") group.ReadAsync<ReadOnlyMemory<char>>(field, new ReadOnlyMemory<char>[n].AsMemory()).GetAwaiter().GetResult();
-                    else group.ReadAsync(field, new string?[n].AsMemory()!).GetAwaiter().GetResult();
+                    if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+                    {
+                        if (textAsMemory)
+                            group.ReadRawAsync<ReadOnlyMemory<char>>(field, new ReadOnlyMemory<char>[n].AsMemory(), new int[n].AsMemory(), null).GetAwaiter().GetResult();
+                        else group.ReadAsync(field, new string?[n].AsMemory()!).GetAwaiter().GetResult();
+                    }
+                    else if (field.ClrType == typeof(double)) group.ReadAsync<double>(field, new double?[n].AsMemory()).GetAwaiter().GetResult();
+                    else if (field.IsNullable) group.ReadAsync<long>(field, new long?[n].AsMemory()).GetAwaiter().GetResult();
+                    else group.ReadAsync<long>(field, new long[n].AsMemory()).GetAwaiter().GetResult();
+                    Interlocked.Add(ref rows, n);
                 }
-                else if (field.ClrType == typeof(double)) group.ReadAsync<double>(field, new double?[n].AsMemory()).GetAwaiter().GetResult();
-                else if (field.IsNullable) group.ReadAsync<long>(field, new long?[n].AsMemory()).GetAwaiter().GetResult();
-                else group.ReadAsync<long>(field, new long[n].AsMemory()).GetAwaiter().GetResult();
-                rows += n;
             }
-        }
+        });
         Report(command, rows, clock, 0);
         break;
     }
