@@ -24,11 +24,16 @@ internal static class IntegerParquetEdges
         count = 0;
         unknown = 0;
         long[] groupStarts;
-        using (var opened = new OpenedFile(path))
+        try
         {
+            using var opened = new OpenedFile(path);
             var reader = opened.Reader;
             groupStarts = new long[reader.RowGroupCount + 1];
             for (int g = 0; g < reader.RowGroupCount; g++) groupStarts[g + 1] = groupStarts[g] + reader.RowGroups[g].RowCount;
+        }
+        catch (Exception)
+        {
+            return false; // the sequential reader, which has the file open already, says what is wrong
         }
         if (groupStarts[^1] > Array.MaxLength) return false;
         int groups = groupStarts.Length - 1;

@@ -113,6 +113,48 @@ public sealed class ParquetInputTests : IDisposable
         Assert.Equal($"{parquet}: column '{column}', row group 0, row 1: {problem}", e.Message);
     }
 
+    [Theory]
+    [InlineData("vote2010", 4, "vote2010 is blank")]
+    [InlineData("id", 3, "id is empty")]
+    public void ANullTextCellIsBlankAtItsRow(string column, int nullRow, string problem)
+    {
+        // Text is read packed, nulls marked apart: each row must still get its own value, and a null none.
+        string?[] ids = ["a", "b", "c", "d", "e", "f", "g"];
+        string?[] votes = ["voted", "unknown", "voted", "abstained", "voted", "unknown", "voted"];
+        (column == "id" ? ids : votes)[nullRow] = null;
+        string parquet = Write(_files.PathOf("nodes.parquet"), 3,
+            new Column("id", ids), new Column("voted", new long?[] { 1, 0, 1, 0, 1, 0, 1 }), new Column("banner", new long?[] { 1, 0, 1, 1, 1, 1, 1 }),
+            new Column("feed", new long?[] { 1, 1, 1, 0, 0, 1, 1 }), new Column("vote2010", votes));
+        var e = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(parquet));
+        Assert.Equal($"{parquet}: column '{column}', row group {nullRow / 3}, row {nullRow % 3}: {problem}", e.Message);
+    }
+
+    [Fact]
+    public void TextWithNullsElsewhereReadsAsItsCsvTwin()
+    {
+        // A null in a column the reader does not use (here "note") leaves the others in place.
+        string csv = _files.Write("nodes.csv", "id,voted,banner,feed,vote2010,note\na,1,1,1,voted,x\nb,0,0,1,abstained,\nc,1,1,0,unknown,\nd,,1,1,voted,y\n");
+        string parquet = Write(_files.PathOf("nodes.parquet"), 3,
+            new Column("id", new[] { "a", "b", "c", "d" }), new Column("voted", new double?[] { 1, 0, 1, null }),
+            new Column("banner", new long?[] { 1, 0, 1, 1 }), new Column("feed", new long?[] { 1, 1, 0, 1 }),
+            new Column("vote2010", new[] { "voted", "abstained", "unknown", "voted" }), new Column("note", new[] { "x", null, null, "y" }));
+        NodeTable a = NodeTableReader.Read(csv), b = NodeTableReader.Read(parquet);
+        Assert.Equal(a.Outcome, b.Outcome);
+        Assert.Equal(a.Vote2010, b.Vote2010);
+        Assert.Equal(a.Vote2010Levels, b.Vote2010Levels);
+        Assert.Equal(["a", "b", "c", "d"], Enumerable.Range(0, 4).Select(b.Ids!.GetId));
+    }
+
+    [Fact]
+    public void AReplacementCharacterInTextIsTakenForBytesThatWereNotUtf8()
+    {
+        string parquet = Write(_files.PathOf("nodes.parquet"), 2,
+            new Column("id", new[] { "n1", "n2", "n5\uFFFD" }), new Column("voted", new long?[] { 1, 0, 1 }), new Column("banner", new long?[] { 1, 0, 1 }),
+            new Column("feed", new long?[] { 1, 1, 1 }), new Column("vote2010", new[] { "voted", "voted", "voted" }));
+        var e = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(parquet));
+        Assert.StartsWith($"{parquet}: column 'id', row group 1, row 0: text that is not valid UTF-8", e.Message);
+    }
+
     [Fact]
     public void AnUnknownIdNamesTheColumnRowGroupAndRow()
     {
