@@ -53,6 +53,20 @@ internal sealed class CsvRecordSource : IRecordSource
 
     public ReadOnlySpan<byte> this[int index] => _csv[index];
 
+    /// <summary>CSV stores text only.</summary>
+    public bool TryGetStoredInteger(int index, out long value)
+    {
+        value = 0;
+        return false;
+    }
+
+    /// <summary>CSV stores text only.</summary>
+    public bool TryGetStoredFiniteNumber(int index, out double value)
+    {
+        value = 0;
+        return false;
+    }
+
     public bool ReadRecord()
     {
         if (!_csv.ReadRecord()) return false;

@@ -23,6 +23,14 @@ internal struct GrowableArray<T> where T : unmanaged
         _items[_count++] = value;
     }
 
+    /// <summary>Appends <paramref name="values"/> in order.</summary>
+    public void AddRange(ReadOnlySpan<T> values)
+    {
+        while (_items.LongLength - _count < values.Length) Grow();
+        values.CopyTo(_items.AsSpan(checked((int)_count)));
+        _count += values.Length;
+    }
+
     /// <summary>The items as an array of exactly <see cref="Count"/> entries (the backing array itself when it fits).</summary>
     public T[] ToTrimmedArray()
     {

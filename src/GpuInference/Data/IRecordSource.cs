@@ -43,6 +43,20 @@ internal interface IRecordSource : IDisposable
     /// <summary>The bytes of field <paramref name="index"/> (0-based, a position in <see cref="Header"/>) of the current record.</summary>
     ReadOnlySpan<byte> this[int index] { get; }
 
+    /// <summary>
+    /// Field <paramref name="index"/> as a whole number when the file stores it as one (a Parquet integer or boolean
+    /// column, not null); false for every other field, CSV ones included. The number is the one the field's text
+    /// (<see cref="this[int]"/>) spells, so a reader may take it instead of parsing that text, and must treat it alike.
+    /// </summary>
+    bool TryGetStoredInteger(int index, out long value);
+
+    /// <summary>
+    /// Field <paramref name="index"/> as a finite real number when the file stores it as a number (a Parquet numeric
+    /// or boolean column, not null, not NaN or infinite); false otherwise, CSV fields included. As with
+    /// <see cref="TryGetStoredInteger"/>, it is exactly the number the field's text parses to.
+    /// </summary>
+    bool TryGetStoredFiniteNumber(int index, out double value);
+
     /// <summary>Moves to the next data record; false at the end of the file. A CSV record with the wrong number of fields is an error.</summary>
     bool ReadRecord();
 

@@ -13,6 +13,12 @@ internal sealed class NodeIdCollector(IRecordSource source, string column, int c
     /// <summary>Adds the id in field <c>columnIndex</c> of the current record; spaces around it are trimmed, a blank one is an error.</summary>
     public void Add(IRecordSource csv)
     {
+        // An integer the file stores as one is the integer its text spells: no need to write and parse that text.
+        if (_strings is null && csv.TryGetStoredInteger(columnIndex, out long stored))
+        {
+            _integers.Add(stored);
+            return;
+        }
         ReadOnlySpan<byte> text = csv[columnIndex].Trim((byte)' ');
         if (text.IsEmpty) throw csv.Error(columnIndex, $"{column} is empty");
         if (_strings is null && Utf8Fields.TryParseCanonicalInteger(text, out long id))

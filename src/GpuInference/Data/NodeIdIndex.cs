@@ -4,9 +4,9 @@ namespace GpuInference.Data;
 
 /// <summary>
 /// Maps node id text (as written in the files) to node index (the row of the nodes table) and back. When every id
-/// is a canonical integer the ids are kept as <see cref="long"/>s and looked up in a dense array (ids packed in a
-/// small range, such as 0..N-1) or a hash table; otherwise they are kept as strings. The integer path is only an
-/// optimisation: two ids match exactly when their text matches.
+/// is a canonical integer the ids are kept as <see cref="long"/>s and looked up by arithmetic (ids that count up by one
+/// in node order, such as 0..N-1), in a dense array (ids packed in a small range) or in a hash table; otherwise they
+/// are kept as strings. The integer path is only an optimisation: two ids match exactly when their text matches.
 /// </summary>
 public sealed class NodeIdIndex
 {
@@ -16,16 +16,19 @@ public sealed class NodeIdIndex
     private readonly long[]? _integerIds;
     private readonly string[]? _stringIds;
     private readonly int[]? _dense;
-    private readonly long _denseBase;
+    private readonly long _idBase; // the smallest id, for the dense table and the consecutive case
+    // Ids base, base+1, … in node order need no table: a 60 MB table looked up at random costs a cache miss per edge.
+    private readonly bool _consecutive;
     private readonly Dictionary<long, int>? _integerLookup;
     private readonly Dictionary<string, int>? _stringLookup;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanLookup;
 
-    private NodeIdIndex(long[] ids, int[]? dense, long denseBase, Dictionary<long, int>? lookup)
+    private NodeIdIndex(long[] ids, bool consecutive, int[]? dense, long idBase, Dictionary<long, int>? lookup)
     {
         _integerIds = ids;
+        _consecutive = consecutive;
         _dense = dense;
-        _denseBase = denseBase;
+        _idBase = idBase;
         _integerLookup = lookup;
     }
 
@@ -73,6 +76,11 @@ public sealed class NodeIdIndex
             if (id < min) min = id;
             if (id > max) max = id;
         }
+        if (IsConsecutive(ids))
+        {
+            index = new NodeIdIndex(ids, consecutive: true, null, ids.Length > 0 ? ids[0] : 0, null);
+            return true;
+        }
         bool dense = ids.Length > 0 && (ulong)(max - min) < (ulong)Math.Min(Array.MaxLength, Math.Max(1024, DenseSlotsPerNode * ids.Length));
         if (dense)
         {
@@ -84,7 +92,7 @@ public sealed class NodeIdIndex
                 if (slot >= 0) { firstNode = slot; secondNode = node; return false; }
                 slot = node;
             }
-            index = new NodeIdIndex(ids, table, min, null);
+            index = new NodeIdIndex(ids, consecutive: false, table, min, null);
             return true;
         }
         var lookup = new Dictionary<long, int>(ids.Length);
@@ -92,7 +100,17 @@ public sealed class NodeIdIndex
         {
             if (!lookup.TryAdd(ids[node], node)) { firstNode = lookup[ids[node]]; secondNode = node; return false; }
         }
-        index = new NodeIdIndex(ids, null, 0, lookup);
+        index = new NodeIdIndex(ids, consecutive: false, null, 0, lookup);
+        return true;
+    }
+
+    private static bool IsConsecutive(long[] ids)
+    {
+        if (ids.Length > 0 && ids[0] > long.MaxValue - ids.Length) return false;
+        for (int node = 1; node < ids.Length; node++)
+        {
+            if (ids[node] != ids[0] + node) return false;
+        }
         return true;
     }
 
@@ -120,15 +138,53 @@ public sealed class NodeIdIndex
     /// <summary>Finds the node whose id is the integer <paramref name="id"/> (never matches when ids are strings).</summary>
     public bool TryGetNode(long id, out int node)
     {
+        if (_consecutive)
+        {
+            ulong offset = unchecked((ulong)(id - _idBase));
+            node = offset < (ulong)_integerIds!.Length ? (int)offset : -1;
+            return node >= 0;
+        }
         if (_dense is not null)
         {
-            ulong offset = (ulong)(id - _denseBase);
+            ulong offset = (ulong)(id - _idBase);
             node = offset < (ulong)_dense.Length ? _dense[offset] : -1;
             return node >= 0;
         }
         if (_integerLookup is not null) return _integerLookup.TryGetValue(id, out node);
         node = -1;
         return false;
+    }
+
+    /// <summary>
+    /// Looks up many integer ids at once: node i of <paramref name="nodes"/> for id i, -1 for an id not in the index
+    /// (every id, when the ids are strings). A loop with nothing else in it lets the processor wait on many table
+    /// lookups at once, which matters when the ids are in random order.
+    /// </summary>
+    internal void GetNodes(ReadOnlySpan<long> ids, Span<int> nodes)
+    {
+        if (_consecutive)
+        {
+            long idBase = _idBase;
+            ulong count = (ulong)_integerIds!.Length;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ulong offset = unchecked((ulong)(ids[i] - idBase));
+                nodes[i] = offset < count ? (int)offset : -1;
+            }
+            return;
+        }
+        if (_dense is not null)
+        {
+            int[] table = _dense;
+            long idBase = _idBase;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ulong offset = unchecked((ulong)(ids[i] - idBase));
+                nodes[i] = offset < (ulong)table.Length ? table[offset] : -1;
+            }
+            return;
+        }
+        for (int i = 0; i < ids.Length; i++) nodes[i] = TryGetNode(ids[i], out int node) ? node : -1;
     }
 
     /// <summary>Finds the node whose id is the UTF-8 text <paramref name="utf8Id"/>; the hot path of edge loading.</summary>

@@ -37,12 +37,7 @@ public static class NodeTableReader
             // Spaces around an id are trimmed like those around every other field, here and in the edges file.
             ids.Add(csv);
 
-            var y = csv[outcomeAt];
-            if (y.Trim((byte)' ').IsEmpty) outcome.Add(double.NaN);
-            else if (!Utf8Fields.TryParseFiniteDouble(y, out double value)) throw csv.Error(outcomeAt, $"{options.OutcomeColumn} is not a number: {DataFormatException.Quote(y)}");
-            else if (Math.Abs(value) > NodeTableOptions.MaxOutcomeMagnitude)
-                throw csv.Error(outcomeAt, $"{options.OutcomeColumn} {DataFormatException.Quote(y)} is larger in magnitude than {NodeTableOptions.MaxOutcomeMagnitude:0e0} (a unit or parsing mistake?)");
-            else outcome.Add(value);
+            outcome.Add(ReadOutcome(csv, outcomeAt, options.OutcomeColumn));
 
             byte banner = ReadBit(csv, bannerAt, options.BannerColumn);
             byte feed = ReadBit(csv, feedAt, options.FeedColumn);
@@ -82,8 +77,22 @@ public static class NodeTableReader
         throw csv.Error(at, $"{options.Vote2010Column} {DataFormatException.Quote(text)} is not one of the levels {string.Join(", ", options.Vote2010Levels!)}");
     }
 
+    /// <summary>The outcome; NaN for an empty cell. A number the file stores as one is taken as stored, which is what its text parses to.</summary>
+    private static double ReadOutcome(IRecordSource csv, int at, string column)
+    {
+        if (!csv.TryGetStoredFiniteNumber(at, out double value))
+        {
+            var text = csv[at];
+            if (text.Trim((byte)' ').IsEmpty) return double.NaN;
+            if (!Utf8Fields.TryParseFiniteDouble(text, out value)) throw csv.Error(at, $"{column} is not a number: {DataFormatException.Quote(text)}");
+        }
+        if (Math.Abs(value) > NodeTableOptions.MaxOutcomeMagnitude)
+            throw csv.Error(at, $"{column} {DataFormatException.Quote(csv[at])} is larger in magnitude than {NodeTableOptions.MaxOutcomeMagnitude:0e0} (a unit or parsing mistake?)");
+        return value;
+    }
+
     private static byte ReadBit(IRecordSource csv, int at, string column) =>
-        Utf8Fields.TryParseBit(csv[at], out byte bit)
-            ? bit
-            : throw csv.Error(at, $"{column} must be 0 or 1, found {DataFormatException.Quote(csv[at])}");
+        csv.TryGetStoredInteger(at, out long stored) && stored is 0 or 1 ? (byte)stored
+        : Utf8Fields.TryParseBit(csv[at], out byte bit) ? bit
+        : throw csv.Error(at, $"{column} must be 0 or 1, found {DataFormatException.Quote(csv[at])}");
 }

@@ -4,59 +4,140 @@ namespace GpuInference.Graph;
 /// Turns an edge list over node indices into a <see cref="CsrGraph"/>: a counting sort by source (stable, so file
 /// order survives within a row), then each row sorted by target with self-loops and repeated pairs dropped and
 /// counted. A repeated pair keeps the weight of its first occurrence. Memory beyond the inputs is the CSR itself
-/// plus one offset array, which is what keeps a 75M-edge graph well inside a few GiB.
+/// plus one count per node for each core that places edges, which keeps a 75M-edge graph well inside a few GiB.
 /// </summary>
 public static class CsrGraphBuilder
 {
     private const int RowsPerTask = 1 << 14;
 
+    // Each chunk costs a count per node (60 MB at paper scale): a few million edges per chunk pay for that.
+    private const int EdgesPerChunk = 1 << 22;
+
     /// <summary>Builds the graph over <paramref name="nodeCount"/> nodes; <paramref name="weights"/> is empty or one per edge.</summary>
-    public static CsrGraph Build(int nodeCount, ReadOnlySpan<int> sources, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights = default)
+    public static CsrGraph Build(int nodeCount, ReadOnlySpan<int> sources, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights = default) =>
+        Build(nodeCount, sources, targets, weights, (int)Math.Clamp(sources.Length / EdgesPerChunk, 1, Environment.ProcessorCount));
+
+    /// <summary>
+    /// Builds the graph with the edge list cut into <paramref name="chunks"/> ranges that are counted and placed on
+    /// their own cores. Chunk c's edges of a row go after those of chunks before it, so the order within a row is the
+    /// file's whatever the number of chunks, and so is the result. Tests pass many chunks to small graphs.
+    /// </summary>
+    internal static unsafe CsrGraph Build(int nodeCount, ReadOnlySpan<int> sources, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights, int chunks)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunks, 1);
         if (sources.Length != targets.Length) throw new ArgumentException("sources and targets differ in length.", nameof(targets));
         bool weighted = !weights.IsEmpty;
         if (weighted && weights.Length != sources.Length) throw new ArgumentException("one weight per edge.", nameof(weights));
 
-        var offsets = new long[nodeCount + 1];
-        long selfLoops = 0;
-        for (int e = 0; e < sources.Length; e++)
+        fixed (int* sourcePointer = sources, targetPointer = targets)
+        fixed (float* weightPointer = weights)
         {
-            int s = sources[e], t = targets[e];
-            if ((uint)s >= (uint)nodeCount || (uint)t >= (uint)nodeCount)
-                throw new ArgumentOutOfRangeException(nameof(sources), $"edge {e} ({s}, {t}) names a node outside 0..{nodeCount - 1}.");
-            if (s == t) { selfLoops++; continue; }
-            offsets[s + 1]++;
+            var edges = new EdgeList(sourcePointer, targetPointer, weighted ? weightPointer : null, sources.Length);
+            var placement = CountRows(nodeCount, edges, chunks, out long[] offsets, out long selfLoops);
+
+            long kept = offsets[nodeCount];
+            var columns = new int[kept];
+            var columnWeights = weighted ? new float[kept] : null;
+            Place(edges, placement, columns, columnWeights);
+            placement = null;
+
+            var uniqueLength = new int[nodeCount];
+            SortRows(nodeCount, offsets, columns, columnWeights, uniqueLength);
+            long duplicates = Compact(nodeCount, offsets, ref columns, ref columnWeights, uniqueLength);
+
+            return new CsrGraph
+            {
+                NodeCount = nodeCount,
+                RowOffsets = offsets,
+                Columns = columns,
+                Weights = columnWeights,
+                SelfLoopsDropped = selfLoops,
+                DuplicatesDropped = duplicates,
+            };
         }
-        for (int i = 0; i < nodeCount; i++) offsets[i + 1] += offsets[i];
+    }
 
-        long kept = offsets[nodeCount];
-        var columns = new int[kept];
-        var columnWeights = weighted ? new float[kept] : null;
-        var cursor = offsets.AsSpan(0, nodeCount).ToArray();
-        for (int e = 0; e < sources.Length; e++)
+    /// <summary>
+    /// Counts each chunk's edges per row (self-loops apart), then turns the counts into the row offsets and, per chunk,
+    /// the place of its first edge in each row. An edge naming a node outside the graph is an error naming the first such edge.
+    /// </summary>
+    private static unsafe int[][] CountRows(int nodeCount, EdgeList edges, int chunks, out long[] offsets, out long selfLoops)
+    {
+        var counts = new int[chunks][];
+        var loops = new long[chunks];
+        var firstBad = new long[chunks];
+        Parallel.For(0, chunks, c =>
         {
-            int s = sources[e], t = targets[e];
-            if (s == t) continue;
-            long at = cursor[s]++;
-            columns[at] = t;
-            if (columnWeights is not null) columnWeights[at] = weights[e];
+            var count = counts[c] = new int[nodeCount];
+            firstBad[c] = -1;
+            for (long e = edges.Start(c, chunks); e < edges.Start(c + 1, chunks); e++)
+            {
+                int s = edges.Sources[e], t = edges.Targets[e];
+                if ((uint)s >= (uint)nodeCount || (uint)t >= (uint)nodeCount) { firstBad[c] = e; return; }
+                if (s == t) { loops[c]++; continue; }
+                count[s]++;
+            }
+        });
+        foreach (long e in firstBad)
+        {
+            if (e >= 0)
+                throw new ArgumentOutOfRangeException("sources", $"edge {e} ({edges.Sources[e]}, {edges.Targets[e]}) names a node outside 0..{nodeCount - 1}.");
         }
-        cursor = null;
+        selfLoops = loops.Sum();
 
-        var uniqueLength = new int[nodeCount];
-        SortRows(nodeCount, offsets, columns, columnWeights, uniqueLength);
-        long duplicates = Compact(nodeCount, offsets, ref columns, ref columnWeights, uniqueLength);
-
-        return new CsrGraph
+        var rowOffsets = offsets = new long[nodeCount + 1];
+        for (int row = 0; row < nodeCount; row++)
         {
-            NodeCount = nodeCount,
-            RowOffsets = offsets,
-            Columns = columns,
-            Weights = columnWeights,
-            SelfLoopsDropped = selfLoops,
-            DuplicatesDropped = duplicates,
-        };
+            long degree = 0;
+            foreach (int[] count in counts) degree += count[row];
+            rowOffsets[row + 1] = rowOffsets[row] + degree;
+        }
+        // Counts become places; an int suffices, as no array holds more than int.MaxValue edges.
+        int tasks = (nodeCount + RowsPerTask - 1) / RowsPerTask;
+        Parallel.For(0, tasks, task =>
+        {
+            int end = Math.Min(nodeCount, (task + 1) * RowsPerTask);
+            for (int row = task * RowsPerTask; row < end; row++)
+            {
+                int place = (int)rowOffsets[row];
+                foreach (int[] count in counts)
+                {
+                    int n = count[row];
+                    count[row] = place;
+                    place += n;
+                }
+            }
+        });
+        return counts;
+    }
+
+    /// <summary>Puts each edge at its chunk's next place in its row: a stable counting sort by source.</summary>
+    private static unsafe void Place(EdgeList edges, int[][] placement, int[] columns, float[]? columnWeights)
+    {
+        Parallel.For(0, placement.Length, c =>
+        {
+            int[] next = placement[c];
+            for (long e = edges.Start(c, placement.Length); e < edges.Start(c + 1, placement.Length); e++)
+            {
+                int s = edges.Sources[e], t = edges.Targets[e];
+                if (s == t) continue;
+                int at = next[s]++;
+                columns[at] = t;
+                if (columnWeights is not null) columnWeights[at] = edges.Weights[e];
+            }
+        });
+    }
+
+    /// <summary>The caller's edge spans, pinned for the length of the build, so that tasks can read them.</summary>
+    private readonly unsafe struct EdgeList(int* sources, int* targets, float* weights, long count)
+    {
+        public readonly int* Sources = sources;
+        public readonly int* Targets = targets;
+        public readonly float* Weights = weights;
+
+        /// <summary>The first edge of chunk <paramref name="chunk"/> of <paramref name="chunks"/> (the end of the list for chunk = chunks).</summary>
+        public long Start(int chunk, int chunks) => count * chunk / chunks;
     }
 
     /// <summary>Sorts each row and moves its distinct targets to the row's front; rows are independent, so tasks take ranges.</summary>

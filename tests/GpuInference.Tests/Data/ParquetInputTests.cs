@@ -75,6 +75,87 @@ public sealed class ParquetInputTests : IDisposable
     }
 
     [Fact]
+    public void NumbersStoredAsNumbersReadAsTheirCsvTwin()
+    {
+        // Stored numbers are taken as numbers, not written out and parsed back: the table must not differ by a bit.
+        double?[] voted = [1, null, 0.25, -0.0, 1e-300, 0.1 + 0.2, 3, 123456789.123456789];
+        string csv = _files.Write("nodes.csv", "id,voted,banner,feed,vote2010,logged_in\n" + string.Concat(voted.Select((y, i) =>
+            $"{i * 5 - 7},{(y is double v ? v.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "")},{i % 2},{i / 4},{(i % 3 == 0 ? "voted" : "unknown")},{1 - i % 2}\n")));
+        string parquet = Write(_files.PathOf("nodes.parquet"), 3,
+            new Column("id", voted.Select((_, i) => (long)(i * 5 - 7)).ToArray()), new Column("voted", voted),
+            new Column("banner", voted.Select((_, i) => i % 2).ToArray()), new Column("feed", voted.Select((_, i) => (bool?)(i / 4 == 1)).ToArray()),
+            new Column("vote2010", voted.Select((_, i) => i % 3 == 0 ? "voted" : "unknown").ToArray()),
+            new Column("logged_in", voted.Select((_, i) => (long?)(1 - i % 2)).ToArray()));
+        NodeTable a = NodeTableReader.Read(csv), b = NodeTableReader.Read(parquet);
+        Assert.Equal(a.Cells, b.Cells);
+        Assert.Equal(a.Outcome.Select(BitConverter.DoubleToInt64Bits), b.Outcome.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(a.Vote2010, b.Vote2010);
+        Assert.Equal(a.LoggedIn!, b.LoggedIn!);
+        Assert.Equal(a.Ids!.IntegerIds!, b.Ids!.IntegerIds!);
+    }
+
+    [Theory]
+    [InlineData("voted", double.NaN, "voted is not a number: 'NaN'")]
+    [InlineData("voted", double.PositiveInfinity, "voted is not a number: 'Infinity'")]
+    [InlineData("voted", 1e300, "voted '1E+300' is larger in magnitude than 1e12 (a unit or parsing mistake?)")]
+    [InlineData("banner", 2.0, "banner must be 0 or 1, found '2'")]
+    [InlineData("banner", -1.0, "banner must be 0 or 1, found '-1'")]
+    public void AStoredNumberThatIsWrongIsTheErrorItsTextGives(string column, double bad, string problem)
+    {
+        double?[] voted = [1, 0, 1];
+        long[] banner = [1, 0, 1];
+        if (column == "voted") voted[1] = bad;
+        else banner[1] = (long)bad;
+        string parquet = Write(_files.PathOf("nodes.parquet"), 2,
+            new Column("id", new long[] { 1, 2, 3 }), new Column("voted", voted), new Column("banner", banner),
+            new Column("feed", new long[] { 0, 0, 1 }), new Column("vote2010", new[] { "voted", "voted", "unknown" }));
+        var e = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(parquet));
+        Assert.Equal($"{parquet}: column '{column}', row group 0, row 1: {problem}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("vote2010", 4, "vote2010 is blank")]
+    [InlineData("id", 3, "id is empty")]
+    public void ANullTextCellIsBlankAtItsRow(string column, int nullRow, string problem)
+    {
+        // Text is read packed, nulls marked apart: each row must still get its own value, and a null none.
+        string?[] ids = ["a", "b", "c", "d", "e", "f", "g"];
+        string?[] votes = ["voted", "unknown", "voted", "abstained", "voted", "unknown", "voted"];
+        (column == "id" ? ids : votes)[nullRow] = null;
+        string parquet = Write(_files.PathOf("nodes.parquet"), 3,
+            new Column("id", ids), new Column("voted", new long?[] { 1, 0, 1, 0, 1, 0, 1 }), new Column("banner", new long?[] { 1, 0, 1, 1, 1, 1, 1 }),
+            new Column("feed", new long?[] { 1, 1, 1, 0, 0, 1, 1 }), new Column("vote2010", votes));
+        var e = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(parquet));
+        Assert.Equal($"{parquet}: column '{column}', row group {nullRow / 3}, row {nullRow % 3}: {problem}", e.Message);
+    }
+
+    [Fact]
+    public void TextWithNullsElsewhereReadsAsItsCsvTwin()
+    {
+        // A null in a column the reader does not use (here "note") leaves the others in place.
+        string csv = _files.Write("nodes.csv", "id,voted,banner,feed,vote2010,note\na,1,1,1,voted,x\nb,0,0,1,abstained,\nc,1,1,0,unknown,\nd,,1,1,voted,y\n");
+        string parquet = Write(_files.PathOf("nodes.parquet"), 3,
+            new Column("id", new[] { "a", "b", "c", "d" }), new Column("voted", new double?[] { 1, 0, 1, null }),
+            new Column("banner", new long?[] { 1, 0, 1, 1 }), new Column("feed", new long?[] { 1, 1, 0, 1 }),
+            new Column("vote2010", new[] { "voted", "abstained", "unknown", "voted" }), new Column("note", new[] { "x", null, null, "y" }));
+        NodeTable a = NodeTableReader.Read(csv), b = NodeTableReader.Read(parquet);
+        Assert.Equal(a.Outcome, b.Outcome);
+        Assert.Equal(a.Vote2010, b.Vote2010);
+        Assert.Equal(a.Vote2010Levels, b.Vote2010Levels);
+        Assert.Equal(["a", "b", "c", "d"], Enumerable.Range(0, 4).Select(b.Ids!.GetId));
+    }
+
+    [Fact]
+    public void AReplacementCharacterInTextIsTakenForBytesThatWereNotUtf8()
+    {
+        string parquet = Write(_files.PathOf("nodes.parquet"), 2,
+            new Column("id", new[] { "n1", "n2", "n5\uFFFD" }), new Column("voted", new long?[] { 1, 0, 1 }), new Column("banner", new long?[] { 1, 0, 1 }),
+            new Column("feed", new long?[] { 1, 1, 1 }), new Column("vote2010", new[] { "voted", "voted", "voted" }));
+        var e = Assert.Throws<DataFormatException>(() => NodeTableReader.Read(parquet));
+        Assert.StartsWith($"{parquet}: column 'id', row group 1, row 0: text that is not valid UTF-8", e.Message);
+    }
+
+    [Fact]
     public void AnUnknownIdNamesTheColumnRowGroupAndRow()
     {
         var ids = NodeTableReader.Read(_files.Write("nodes.csv", "id,voted,banner,feed,vote2010\n1,1,1,1,voted\n2,0,0,1,voted\n3,0,1,0,voted\n")).Ids!;
@@ -82,6 +163,58 @@ public sealed class ParquetInputTests : IDisposable
             new Column("src", new long?[] { 1, 2, 3, 1, 2 }), new Column("dst", new long?[] { 2, 3, 1, 3, 99 }));
         var e = Assert.Throws<DataFormatException>(() => EdgeListReader.Read(edges, ids));
         Assert.Equal($"{edges}: column 'dst', row group 2, row 0: unknown node id '99' (not in the nodes file)", e.Message);
+    }
+
+    [Theory]
+    [InlineData("int64", false)]
+    [InlineData("int64", true)]
+    [InlineData("int32", false)]
+    [InlineData("nullable int64", true)]
+    public void IntegerIdColumnsGiveTheGraphOfTheirCsvTwin(string type, bool dropUnknown)
+    {
+        // Integer id columns are looked up as numbers, without the text the CSV twin goes through.
+        var random = new System.Random(7);
+        string nodes = _files.Write("nodes.csv", "id,voted,banner,feed,vote2010\n" + string.Concat(Enumerable.Range(0, 60).Select(i => $"{i * 3 - 20},1,1,1,voted\n")));
+        var ids = NodeTableReader.Read(nodes).Ids!;
+        int rows = 500;
+        // Mostly known ids (multiples of 3 from -20), some unknown ones when those are dropped.
+        long[] src = [.. Enumerable.Range(0, rows).Select(_ => (long)(random.Next(60) * 3 - 20) + (dropUnknown && random.Next(10) == 0 ? 1 : 0))];
+        long[] dst = [.. Enumerable.Range(0, rows).Select(_ => (long)(random.Next(60) * 3 - 20))];
+        string csv = _files.Write("edges.csv", "src,dst\n" + string.Concat(src.Zip(dst, (s, d) => $"{s},{d}\n")));
+        Column Of(string name, long[] values) => type switch
+        {
+            "int64" => new Column(name, values),
+            "int32" => new Column(name, values.Select(v => (int)v).ToArray()),
+            _ => new Column(name, values.Select(v => (long?)v).ToArray()),
+        };
+        string parquet = Write(_files.PathOf("edges.parquet"), 37, Of("src", src), Of("dst", dst));
+        var options = new EdgeListOptions { DropUnknownIds = dropUnknown };
+        var expected = EdgeListReader.ReadRecords(csv, ids, options);
+        var actual = EdgeListReader.Read(parquet, ids, options);
+        Assert.Equal(expected.RowOffsets, actual.RowOffsets);
+        Assert.Equal(expected.Columns, actual.Columns);
+        Assert.Equal(expected.SelfLoopsDropped, actual.SelfLoopsDropped);
+        Assert.Equal(expected.DuplicatesDropped, actual.DuplicatesDropped);
+        Assert.Equal(expected.UnknownDropped, actual.UnknownDropped);
+        Assert.Equal(dropUnknown, actual.UnknownDropped > 0);
+        // The row groups on every core, not the sequential fallback, gave that graph.
+        Assert.True(IntegerParquetEdges.TryRead(parquet, "src", "dst", ids, dropUnknown, out _, out _, out int count, out long unknown));
+        Assert.Equal(rows - expected.UnknownDropped, count);
+        Assert.Equal(expected.UnknownDropped, unknown);
+    }
+
+    [Fact]
+    public void ANullIdIsAnUnknownIdAtItsRowOrADroppedEdge()
+    {
+        var ids = NodeTableReader.Read(_files.Write("nodes.csv", "id,voted,banner,feed,vote2010\n1,1,1,1,voted\n2,0,0,1,voted\n3,0,1,0,voted\n")).Ids!;
+        string edges = Write(_files.PathOf("edges.parquet"), 2,
+            new Column("src", new long?[] { 1, 2, 3, null, 2 }), new Column("dst", new long?[] { 2, 3, 1, 3, 1 }));
+        var e = Assert.Throws<DataFormatException>(() => EdgeListReader.Read(edges, ids));
+        Assert.Equal($"{edges}: column 'src', row group 1, row 1: unknown node id '' (not in the nodes file)", e.Message);
+        var graph = EdgeListReader.Read(edges, ids, new EdgeListOptions { DropUnknownIds = true });
+        Assert.Equal(1, graph.UnknownDropped);
+        Assert.Equal([0L, 1, 3, 4], graph.RowOffsets);
+        Assert.Equal([1, 0, 2, 0], graph.Columns);
     }
 
     [Fact]

@@ -40,6 +40,8 @@ internal static class ParquetTestFiles
         DataField[] fields = [.. columns.Select(c => c.Values switch
         {
             long?[] => (DataField)new DataField<long?>(c.Name),
+            long[] => new DataField<long>(c.Name),
+            int[] => new DataField<int>(c.Name),
             double?[] => new DataField<double?>(c.Name),
             bool?[] => new DataField<bool?>(c.Name),
             string[] => new DataField<string>(c.Name),
@@ -60,6 +62,8 @@ internal static class ParquetTestFiles
                     Task task = columns[c].Values switch
                     {
                         long?[] v => group.WriteAsync<long>(fields[c], new ReadOnlyMemory<long?>(v, start, n)),
+                        long[] v => group.WriteAsync<long>(fields[c], new ReadOnlyMemory<long>(v, start, n)),
+                        int[] v => group.WriteAsync<int>(fields[c], new ReadOnlyMemory<int>(v, start, n)),
                         double?[] v => group.WriteAsync<double>(fields[c], new ReadOnlyMemory<double?>(v, start, n)),
                         bool?[] v => group.WriteAsync<bool>(fields[c], new ReadOnlyMemory<bool?>(v, start, n)),
                         string[] v => group.WriteAsync(fields[c], new ArraySegment<string>(v, start, n)),

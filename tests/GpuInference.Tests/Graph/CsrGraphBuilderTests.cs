@@ -64,4 +64,43 @@ public sealed class CsrGraphBuilderTests
             Assert.Equal(new[] { (i + 7) % n, (i + 14) % n, (i + 21) % n }.Order().ToArray(), row);
         }
     }
+
+    [Fact]
+    public void AnyNumberOfChunksGivesTheSameGraph()
+    {
+        for (int seed = 0; seed < 30; seed++)
+        {
+            var random = new System.Random(seed);
+            int nodes = random.Next(1, 60), edges = random.Next(0, 400);
+            int[] src = [.. Enumerable.Range(0, edges).Select(_ => random.Next(nodes))];
+            int[] dst = [.. Enumerable.Range(0, edges).Select(_ => random.Next(nodes))];
+            float[] w = [.. Enumerable.Range(0, edges).Select(_ => (float)random.Next(100))];
+            var one = CsrGraphBuilder.Build(nodes, src, dst, w, chunks: 1);
+            var unweighted = CsrGraphBuilder.Build(nodes, src, dst, default, chunks: 1);
+            for (int chunks = 2; chunks <= 9; chunks++)
+            {
+                var many = CsrGraphBuilder.Build(nodes, src, dst, w, chunks);
+                Assert.Equal(one.RowOffsets, many.RowOffsets);
+                Assert.Equal(one.Columns, many.Columns);
+                Assert.Equal(one.Weights!, many.Weights!); // the first weight of a repeated pair: file order survived
+                Assert.Equal(one.SelfLoopsDropped, many.SelfLoopsDropped);
+                Assert.Equal(one.DuplicatesDropped, many.DuplicatesDropped);
+                var manyUnweighted = CsrGraphBuilder.Build(nodes, src, dst, default, chunks);
+                Assert.Equal(unweighted.RowOffsets, manyUnweighted.RowOffsets);
+                Assert.Equal(unweighted.Columns, manyUnweighted.Columns);
+            }
+        }
+    }
+
+    [Fact]
+    public void TheFirstEdgeOutsideTheGraphIsNamedWhateverTheChunks()
+    {
+        int[] src = [0, 1, 2, 1, 7, 0, 9, 1];
+        int[] dst = [1, 2, 0, 5, 0, 1, 1, 8];
+        for (int chunks = 1; chunks <= 8; chunks++)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => CsrGraphBuilder.Build(3, src, dst, default, chunks));
+            Assert.Contains("edge 3 (1, 5) names a node outside 0..2.", error.Message);
+        }
+    }
 }
