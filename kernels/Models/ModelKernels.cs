@@ -35,16 +35,11 @@ public static class ModelKernels
         int k = model.Terms;
         int pairs = k * (k + 1) / 2;
         int slots = k + pairs + k + model.BasisCount * k;
-        long origin = (long)chunk * slots * W + p;
-        for (int s = 0; s < slots; s++) partials[origin + (long)s * W] = 0.0;
-
+        long origin = Cleared(partials, chunk, p, slots);
         ArrayView<double> terms = LocalMemory.Allocate<double>(MaxTerms);
-        ArrayView<int> counts = LocalMemory.Allocate<int>(MaxIndicators);
-        ArrayView<double> treated = LocalMemory.Allocate<double>(MaxIndicators);
-        ArrayView<double> atoms = LocalMemory.Allocate<double>(MaxAtoms);
         for (int unit = model.ChunkStart[chunk]; unit < model.ChunkStart[chunk + 1]; unit++)
         {
-            TermEvaluation.Evaluate(model, unit, p, zero, terms, counts, treated, atoms);
+            TermEvaluation.Evaluate(model, unit, p, zero, terms);
             double y = model.Outcome[unit];
             for (int a = 0; a < k; a++)
             {
@@ -81,17 +76,12 @@ public static class ModelKernels
         int k = model.Terms;
         bool clustered = weighting == 4;
         int slots = clustered ? k : k * (k + 1) / 2;
-        long origin = (long)chunk * slots * W + p;
-        for (int s = 0; s < slots; s++) partials[origin + (long)s * W] = 0.0;
+        long origin = Cleared(partials, chunk, p, slots);
         int inverse = k, projection = k + k * k, means = projection + model.BasisCount * k;
-
         ArrayView<double> terms = LocalMemory.Allocate<double>(MaxTerms);
-        ArrayView<int> counts = LocalMemory.Allocate<int>(MaxIndicators);
-        ArrayView<double> treated = LocalMemory.Allocate<double>(MaxIndicators);
-        ArrayView<double> atoms = LocalMemory.Allocate<double>(MaxAtoms);
         for (int unit = model.ChunkStart[chunk]; unit < model.ChunkStart[chunk + 1]; unit++)
         {
-            TermEvaluation.Evaluate(model, unit, p, zero, terms, counts, treated, atoms);
+            TermEvaluation.Evaluate(model, unit, p, zero, terms);
             int group = model.UnitGroup[unit];
             for (int a = 0; a < k; a++)
             {
@@ -136,5 +126,13 @@ public static class ModelKernels
                 }
             }
         }
+    }
+
+    /// <summary>Zeroes work-item p's slots of chunk <paramref name="chunk"/> and returns where its first slot lies.</summary>
+    private static long Cleared(ArrayView<double> partials, int chunk, int p, int slots)
+    {
+        long origin = (long)chunk * slots * W + p;
+        for (int s = 0; s < slots; s++) partials[origin + (long)s * W] = 0.0;
+        return origin;
     }
 }

@@ -12,9 +12,11 @@ namespace GpuInference.Kernels.Models;
 internal static class TermEvaluation
 {
     /// <summary>Unit <paramref name="unit"/>'s moving terms under permutation <paramref name="p"/>, into <paramref name="terms"/>.</summary>
-    internal static void Evaluate(
-        ModelView model, int unit, int p, ulong zero, ArrayView<double> terms, ArrayView<int> counts, ArrayView<double> treated, ArrayView<double> atoms)
+    internal static void Evaluate(ModelView model, int unit, int p, ulong zero, ArrayView<double> terms)
     {
+        ArrayView<int> counts = LocalMemory.Allocate<int>(ModelKernels.MaxIndicators);
+        ArrayView<double> treated = LocalMemory.Allocate<double>(ModelKernels.MaxIndicators);
+        ArrayView<double> atoms = LocalMemory.Allocate<double>(ModelKernels.MaxAtoms);
         int indicators = model.Indicators;
         for (int i = 0; i < indicators; i++)
         {
