@@ -7,8 +7,8 @@ using ILGPU.Runtime;
 namespace GpuInference.Backends.Devices;
 
 /// <summary>
-/// The general model on one ILGPU accelerator: the laid-out model is uploaded once; each pass uploads the batch's
-/// indicator words (and, for the second, the permutations' fits), runs <see cref="ModelKernels"/> with one work-group
+/// The general model on one ILGPU accelerator: the laid-out model is uploaded once; the first pass uploads the
+/// batch's indicator words (the second reuses them and uploads the permutations' fits), each runs <see cref="ModelKernels"/> with one work-group
 /// per chunk, and brings the chunks' partial sums back for the host to reduce, by the same code as the CPU backend.
 /// </summary>
 internal sealed class IlgpuModelBackend : IModelBackend
@@ -75,11 +75,11 @@ internal sealed class IlgpuModelBackend : IModelBackend
         });
     }
 
-    public void Residuals(ulong[] words, int count, ResidualWeighting weighting, double[] parameters, double[] partials)
+    public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials)
     {
         Run(() =>
         {
-            _words.View.CopyFromCPU(words);
+            // The words of the first pass are still on the device.
             _parameters.View.SubView(0, parameters.LongLength).CopyFromCPU(parameters);
             _residuals(Chunks(), _view, count, OpaqueZero, (int)weighting, _parameters.View, _second.View);
             _accelerator.Synchronize();

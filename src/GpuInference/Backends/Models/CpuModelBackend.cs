@@ -17,6 +17,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     private readonly ParallelOptions _parallel;
     private readonly ThreadLocal<UnitTerms> _terms;
 
+    /// <summary>The words of the batch of the last first pass, which the second pass walks again.</summary>
+    private ulong[]? _words;
+
     public CpuModelBackend(ModelProblem problem, BackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -35,6 +38,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
 
     public void Moments(ulong[] words, int count, double[] partials)
     {
+        _words = words;
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
@@ -62,8 +66,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         });
     }
 
-    public void Residuals(ulong[] words, int count, ResidualWeighting weighting, double[] parameters, double[] partials)
+    public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials)
     {
+        ulong[] words = _words ?? throw new InvalidOperationException("the second pass needs a batch: call Moments first.");
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
         bool clustered = weighting == ResidualWeighting.ClusterScore;

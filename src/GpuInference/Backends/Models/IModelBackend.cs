@@ -39,9 +39,10 @@ public interface IModelBackend : IDisposable
     void Moments(ulong[] words, int count, double[] partials);
 
     /// <summary>
-    /// Second pass, for standard errors inside permutations: each unit's residualised terms z and residual e under
-    /// the solved fit in <paramref name="parameters"/> ([parameter][p], see <see cref="ModelSlots"/>), and each
-    /// chunk's Σ w z zᵀ or Σ e z, into <paramref name="partials"/> ([chunk][slot][p]).
+    /// Second pass, for standard errors inside permutations, over the batch of the last <see cref="Moments"/> call
+    /// (a device keeps its words): each unit's residualised terms z and residual e under the solved fit in
+    /// <paramref name="parameters"/> ([parameter][p], see <see cref="ModelSlots"/>), and each chunk's Σ w z zᵀ or
+    /// Σ e z, into <paramref name="partials"/> ([chunk][slot][p]).
     /// </summary>
-    void Residuals(ulong[] words, int count, ResidualWeighting weighting, double[] parameters, double[] partials);
+    void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials);
 }

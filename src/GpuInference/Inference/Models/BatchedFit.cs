@@ -178,7 +178,7 @@ internal sealed class BatchedFit
                 for (int a = 0; a < k; a++) parameters[(slots.Means + g * k + a) * W + p] = s.GroupSums[g * k + a] / problem.GroupSize[g];
             }
         }
-        _backend.Residuals(_words.Words, count, Weighting(_covariance!), parameters, _second!);
+        _backend.Residuals(count, Weighting(_covariance!), parameters, _second!);
     }
 
     private static ResidualWeighting Weighting(PermutationCovariance covariance) => covariance.Type switch
