@@ -76,4 +76,16 @@ public sealed class ModelLayoutTests
         Assert.Null(ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], covariance, out string? reason));
         Assert.Equal("the clusters and the absorbed fixed effect cross (neither nests in the other)", reason);
     }
+
+    /// <summary>Sums that would outgrow the memory allowed send the model to the reference path, with the sizes in the reason.</summary>
+    [Fact]
+    public void SumsBeyondTheMemoryLimitAreRefused()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) + t | village", "t");
+        var covariance = PermutationCovariance.Heteroskedastic("HC2");
+        Assert.NotNull(ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], covariance, out _));
+        Assert.Null(ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], covariance, out string? reason, maxBatchBytes: 1 << 10));
+        Assert.Contains("absorbed groups would need", reason, StringComparison.Ordinal);
+        Assert.Contains("chunks never cross a group", reason, StringComparison.Ordinal);
+    }
 }

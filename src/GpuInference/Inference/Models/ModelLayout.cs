@@ -16,14 +16,22 @@ public static class ModelLayout
     /// <summary>Units per chunk at most: small enough for many chunks per thread, large enough that partials stay small.</summary>
     public const int ChunkUnits = 2048;
 
+    /// <summary>
+    /// The most memory a batch's sums may take (the chunks' partials of both passes and the second pass's
+    /// per-permutation parameters): beyond it the reference path, whose memory does not grow with the groups, runs.
+    /// </summary>
+    public const long MaxBatchBytes = 4L << 30;
+
     /// <param name="model">The compiled model.</param>
     /// <param name="fixedPart">Its fixed part.</param>
     /// <param name="residualOutcome">The outcome residualised on the fixed part, in unit order.</param>
     /// <param name="covariance">The covariance inside permutations, or null when only coefficients are needed.</param>
     /// <param name="reason">Why the model cannot be laid out, when it cannot.</param>
     /// <param name="threads">Threads for renumbering the graph (0: all cores); the layout is the same for any count.</param>
+    /// <param name="maxBatchBytes">The most a batch's sums may take (<see cref="MaxBatchBytes"/>).</param>
     public static ModelProblem? Build(
-        CompiledModel model, FixedPart fixedPart, double[] residualOutcome, PermutationCovariance? covariance, out string? reason, int threads = 0)
+        CompiledModel model, FixedPart fixedPart, double[] residualOutcome, PermutationCovariance? covariance, out string? reason, int threads = 0,
+        long maxBatchBytes = MaxBatchBytes)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(fixedPart);
@@ -50,6 +58,13 @@ public static class ModelLayout
             for (int i = 0; i < n; i++) basis[(long)j * n + i] = column[order[i]];
         }
         (int[] chunkStart, int[] chunkGroup, int[]? chunkCluster) = Chunks(order, unitGroup, clusters);
+        long bytes = BatchBytes(chunkStart.Length - 1, groupCount, k, fixedPart.Basis.Count, covariance);
+        if (bytes > maxBatchBytes)
+        {
+            reason = $"{chunkStart.Length - 1:N0} chunks and {groupCount:N0} absorbed groups would need {bytes >> 20:N0} MiB of sums per batch "
+                + $"(more than {maxBatchBytes >> 20:N0} MiB): chunks never cross a group, so very many small groups make very many chunks";
+            return null;
+        }
         int[] fileNode = Renumbering(model, order);
         (long[] rows, int[] neighbors, float[]? weights) = Renumber(model.Graph, fileNode, program.ReadsWeights, threads);
         return new ModelProblem
@@ -84,6 +99,16 @@ public static class ModelLayout
             ChunkCluster = chunkCluster,
             ClusterCount = covariance?.IsClustered == true ? covariance.ClusterCount : 0,
         };
+    }
+
+    /// <summary>Bytes of a batch's sums: partials of the first pass, and of the second with its parameters when one is needed.</summary>
+    private static long BatchBytes(long chunks, long groups, int k, int basis, PermutationCovariance? covariance)
+    {
+        var slots = new ModelSlots(k, basis);
+        long doubles = chunks * slots.FirstPass;
+        if (covariance is not null && covariance.Type != "Classical")
+            doubles += chunks * slots.SecondPass(covariance.IsClustered) + slots.Means + groups * k;
+        return doubles * ModelSlots.Width * sizeof(double);
     }
 
     /// <summary>The file node of each problem node: the units in layout order, then every other node in file order.</summary>
