@@ -25,9 +25,10 @@ public static class ModelKernels
 
     /// <summary>
     /// First pass: S = Σ t, M = Σ t tᵀ (lower triangle), R = Σ t ỹ, C = Σ q tᵀ per chunk and permutation; slots in
-    /// that order, as the host's <c>ModelSlots</c> numbers them.
+    /// that order, as the host's <c>ModelSlots</c> numbers them. A chunk of whole groups (chunk group −1) writes each
+    /// group's S into <paramref name="groupSums"/> ([group][term][p]) when the group ends, not into its S slots.
     /// </summary>
-    internal static void Moments(ModelView model, int count, ulong zero, ArrayView<double> partials)
+    internal static void Moments(ModelView model, int count, ulong zero, ArrayView<double> partials, ArrayView<double> groupSums)
     {
         int chunk = Grid.IdxX;
         int p = Group.IdxX;
@@ -36,16 +37,27 @@ public static class ModelKernels
         int pairs = k * (k + 1) / 2;
         int slots = k + pairs + k + model.BasisCount * k;
         long origin = Cleared(partials, chunk, p, slots);
+        bool wholeGroups = model.ChunkGroup[chunk] < 0;
         ArrayView<double> terms = LocalMemory.Allocate<double>(MaxTerms);
-        for (int unit = model.ChunkStart[chunk]; unit < model.ChunkStart[chunk + 1]; unit++)
+        ArrayView<double> running = LocalMemory.Allocate<double>(MaxTerms);
+        for (int a = 0; a < k; a++) running[a] = 0.0;
+        int end = model.ChunkStart[chunk + 1];
+        for (int unit = model.ChunkStart[chunk]; unit < end; unit++)
         {
             TermEvaluation.Evaluate(model, unit, p, zero, terms);
             double y = model.Outcome[unit];
             for (int a = 0; a < k; a++)
             {
                 double ta = terms[a];
-                long sum = origin + (long)a * W;
-                partials[sum] = partials[sum] + ta;
+                if (wholeGroups)
+                {
+                    running[a] = running[a] + ta;
+                }
+                else
+                {
+                    long sum = origin + (long)a * W;
+                    partials[sum] = partials[sum] + ta;
+                }
                 for (int b = 0; b <= a; b++)
                 {
                     long cross = origin + (long)(k + a * (a + 1) / 2 + b) * W;
@@ -57,6 +69,15 @@ public static class ModelKernels
                 {
                     long projection = origin + (long)(k + pairs + k + j * k + a) * W;
                     partials[projection] = partials[projection] + RoundedProduct.Of(ta, model.Basis[(long)j * model.Units + unit], zero);
+                }
+            }
+            if (wholeGroups && (unit + 1 == end || model.UnitGroup[unit + 1] != model.UnitGroup[unit]))
+            {
+                long group = (long)model.UnitGroup[unit] * k;
+                for (int a = 0; a < k; a++)
+                {
+                    groupSums[(group + a) * W + p] = running[a];
+                    running[a] = 0.0;
                 }
             }
         }

@@ -41,6 +41,9 @@ public struct ModelView
     public ArrayView<int> UnitGroup;
     public ArrayView<int> ChunkStart;
 
+    /// <summary>The group of a chunk holding a share of one group, or −1 for a chunk of whole groups.</summary>
+    public ArrayView<int> ChunkGroup;
+
     public int Indicators;
     public int Atoms;
     public int Terms;

@@ -86,6 +86,33 @@ public sealed class ModelLayoutTests
         Assert.NotNull(ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], covariance, out _));
         Assert.Null(ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], covariance, out string? reason, maxBatchBytes: 1 << 10));
         Assert.Contains("absorbed groups would need", reason, StringComparison.Ordinal);
-        Assert.Contains("chunks never cross a group", reason, StringComparison.Ordinal);
+        Assert.Contains("MiB of sums per batch", reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Without clusters, small groups are packed whole into chunks (each written whole), and a group larger than a chunk
+    /// has chunks of its own: every group is either inside one chunk of whole groups or spread over its own chunks.
+    /// </summary>
+    [Fact]
+    public void SmallGroupsArePackedWholeAndLargeOnesSplit()
+    {
+        CompiledModel grouped = Data.Compile("y ~ count(t) + t | village^grp", "t");
+        ModelProblem packed = ModelLayout.Build(grouped, new FixedPart(grouped), [.. grouped.Outcome], null, out _)!;
+        Assert.True(packed.ChunkCount < packed.GroupCount);
+        Assert.All(packed.ChunkGroup, g => Assert.Equal(-1, g));
+        for (int c = 0; c < packed.ChunkCount; c++)
+        {
+            int first = packed.ChunkStart[c], last = packed.ChunkStart[c + 1] - 1;
+            Assert.True(first == 0 || packed.UnitGroup[first - 1] != packed.UnitGroup[first]); // no group starts before its chunk
+            Assert.True(last == packed.UnitCount - 1 || packed.UnitGroup[last + 1] != packed.UnitGroup[last]); // nor ends after it
+        }
+
+        VillageData big = VillageData.Create(people: 5000, seed: 2);
+        CompiledModel pooled = big.Compile("y ~ count(t) + t + x1", "t");
+        ModelProblem split = ModelLayout.Build(pooled, new FixedPart(pooled), [.. pooled.Outcome], null, out _)!;
+        Assert.Equal(1, split.GroupCount);
+        Assert.True(split.ChunkCount > 1);
+        Assert.All(split.ChunkGroup, g => Assert.Equal(0, g));
+        Assert.All(Enumerable.Range(0, split.ChunkCount), c => Assert.True(split.ChunkStart[c + 1] - split.ChunkStart[c] <= ModelLayout.ChunkUnits));
     }
 }

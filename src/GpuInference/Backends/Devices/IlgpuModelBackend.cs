@@ -24,7 +24,8 @@ internal sealed class IlgpuModelBackend : IModelBackend
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _first;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _second;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _parameters;
-    private readonly Action<KernelConfig, ModelView, int, ulong, ArrayView<double>> _moments;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _groupSums;
+    private readonly Action<KernelConfig, ModelView, int, ulong, ArrayView<double>, ArrayView<double>> _moments;
     private readonly Action<KernelConfig, ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>> _residuals;
     private readonly Lock _gate = new();
     private ModelView _view;
@@ -41,13 +42,14 @@ internal sealed class IlgpuModelBackend : IModelBackend
         try
         {
             _accelerator = device.CreateAccelerator(context);
-            _moments = _accelerator.LoadStreamKernel<ModelView, int, ulong, ArrayView<double>>(ModelKernels.Moments);
+            _moments = _accelerator.LoadStreamKernel<ModelView, int, ulong, ArrayView<double>, ArrayView<double>>(ModelKernels.Moments);
             _residuals = _accelerator.LoadStreamKernel<ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>>(ModelKernels.Residuals);
             var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
             _words = Allocate<ulong>((long)problem.NodeCount * Math.Max(1, problem.IndicatorCount));
             _first = Allocate<double>((long)problem.ChunkCount * slots.FirstPass * ModelSlots.Width);
             _second = Allocate<double>((long)problem.ChunkCount * Math.Max(slots.SecondPass(true), slots.SecondPass(false)) * ModelSlots.Width);
             _parameters = Allocate<double>((long)slots.Parameters(problem.GroupCount) * ModelSlots.Width);
+            _groupSums = Allocate<double>((long)problem.GroupCount * problem.TermCount * ModelSlots.Width);
             _view = Upload(problem);
             _accelerator.Synchronize();
         }
@@ -64,14 +66,15 @@ internal sealed class IlgpuModelBackend : IModelBackend
 
     public string Device { get; }
 
-    public void Moments(ulong[] words, int count, double[] partials)
+    public void Moments(ulong[] words, int count, double[] partials, double[] groupSums)
     {
         Run(() =>
         {
             _words.View.CopyFromCPU(words);
-            _moments(Chunks(), _view, count, OpaqueZero, _first.View);
+            _moments(Chunks(), _view, count, OpaqueZero, _first.View, _groupSums.View);
             _accelerator.Synchronize();
             _first.View.SubView(0, partials.LongLength).CopyToCPU(partials);
+            _groupSums.View.SubView(0, groupSums.LongLength).CopyToCPU(groupSums);
         });
     }
 
@@ -138,6 +141,7 @@ internal sealed class IlgpuModelBackend : IModelBackend
         Leverage = Copy(problem.Leverage),
         UnitGroup = Copy(problem.UnitGroup),
         ChunkStart = Copy(problem.ChunkStart),
+        ChunkGroup = Copy(problem.ChunkGroup),
         Indicators = problem.IndicatorCount,
         Atoms = problem.AtomCount,
         Terms = problem.TermCount,

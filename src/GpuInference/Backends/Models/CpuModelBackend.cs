@@ -36,34 +36,45 @@ public sealed unsafe class CpuModelBackend : IModelBackend
 
     public string Device { get; }
 
-    public void Moments(ulong[] words, int count, double[] partials)
+    public void Moments(ulong[] words, int count, double[] partials, double[] groupSums)
     {
         _words = words;
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
         int lanes = LaneMath.Lanes(count);
-        Parallel.For(0, problem.ChunkCount, _parallel, chunk =>
+        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>(k * W, pinned: true), (chunk, _, run) =>
         {
             UnitTerms terms = _terms.Value!;
             partials.AsSpan(chunk * slots.FirstPass * W, slots.FirstPass * W).Clear();
-            fixed (double* sums = &partials[chunk * slots.FirstPass * W], x = terms.Values)
+            bool wholeGroups = problem.ChunkGroup[chunk] < 0;
+            fixed (double* sums = &partials[chunk * slots.FirstPass * W], x = terms.Values, running = run, groups = groupSums)
             {
-                for (int unit = problem.ChunkStart[chunk]; unit < problem.ChunkStart[chunk + 1]; unit++)
+                // A chunk of whole groups sums each group's terms in a running total, written out when the group ends.
+                double* s = wholeGroups ? running : sums + slots.Sum * W;
+                Array.Clear(run);
+                int first = problem.ChunkStart[chunk], end = problem.ChunkStart[chunk + 1];
+                for (int unit = first; unit < end; unit++)
                 {
                     terms.Evaluate(words, unit, lanes);
                     double y = problem.Outcome[unit];
                     for (int a = 0; a < k; a++)
                     {
                         double* xa = x + a * W;
-                        LaneMath.Add(sums + (slots.Sum + a) * W, xa, lanes);
+                        LaneMath.Add(s + a * W, xa, lanes);
                         for (int b = 0; b <= a; b++) LaneMath.AddProduct(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, lanes);
                         LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
                         for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
                     }
+                    if (wholeGroups && (unit + 1 == end || problem.UnitGroup[unit + 1] != problem.UnitGroup[unit]))
+                    {
+                        Buffer.MemoryCopy(running, groups + (long)problem.UnitGroup[unit] * k * W, k * W * sizeof(double), k * W * sizeof(double));
+                        Array.Clear(run);
+                    }
                 }
             }
-        });
+            return run;
+        }, _ => { });
     }
 
     public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials)

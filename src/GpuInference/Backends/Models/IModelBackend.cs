@@ -34,9 +34,11 @@ public interface IModelBackend : IDisposable
     /// <summary>
     /// First pass: the moving terms of every unit under the <paramref name="count"/> permutations in
     /// <paramref name="words"/> ([node · indicators + i], bit p = permutation p), and each chunk's S, M, R and C
-    /// written to <paramref name="partials"/> ([chunk][slot][p], <see cref="ModelSlots.FirstPass"/> slots).
+    /// written to <paramref name="partials"/> ([chunk][slot][p], <see cref="ModelSlots.FirstPass"/> slots); a chunk
+    /// of whole groups (<see cref="ModelProblem.ChunkGroup"/> −1) writes each group's S into
+    /// <paramref name="groupSums"/> ([group][term][p]) instead.
     /// </summary>
-    void Moments(ulong[] words, int count, double[] partials);
+    void Moments(ulong[] words, int count, double[] partials, double[] groupSums);
 
     /// <summary>
     /// Second pass, for standard errors inside permutations, over the batch of the last <see cref="Moments"/> call

@@ -14,8 +14,9 @@ namespace GpuInference.Backends.Models;
 /// </para>
 /// <para>
 /// <b>The layout.</b> Units are sorted by the absorbed fixed effect and the clusters of the standard errors (whichever
-/// nests in the other comes second), and cut into chunks that never cross a group or a cluster, so each chunk's sums
-/// belong to one group and one cluster, and a group's (or cluster's) total is its chunks' sums added in order.
+/// nests in the other comes second) and cut into chunks. A chunk either holds whole groups (and writes each group's
+/// term sums whole, in unit order) or is one of the chunks of a group too large for one (and writes its share, which
+/// the host adds in chunk order). When clusters are needed, every chunk lies in one group and one cluster.
 /// </para>
 /// </summary>
 public sealed class ModelProblem
@@ -128,7 +129,10 @@ public sealed class ModelProblem
 
     public int ChunkCount => ChunkStart.Length - 1;
 
-    /// <summary>The group of each chunk.</summary>
+    /// <summary>
+    /// The group of each chunk that holds a share of one group's units, or −1 for a chunk of whole groups (which
+    /// writes their sums into the group sums, [group][term][p]).
+    /// </summary>
     public required int[] ChunkGroup { get; init; }
 
     /// <summary>Whether any atom reads tie weights.</summary>

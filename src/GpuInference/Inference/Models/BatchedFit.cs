@@ -34,6 +34,8 @@ internal sealed class BatchedFit
     private readonly IndicatorWords _words;
     private readonly ParallelOptions _parallel;
     private readonly double[] _first;
+    private readonly double[] _groupSums;
+    private readonly bool[] _shared;
     private readonly double[]? _second;
     private readonly double[]? _parameters;
     private readonly double _outcomeSquares;
@@ -53,6 +55,12 @@ internal sealed class BatchedFit
         _slots = new ModelSlots(problem.TermCount, problem.BasisCount);
         _words = new IndicatorWords(problem);
         _first = new double[(long)problem.ChunkCount * _slots.FirstPass * W];
+        _groupSums = new double[(long)problem.GroupCount * problem.TermCount * W];
+        _shared = new bool[problem.GroupCount];
+        foreach (int g in problem.ChunkGroup)
+        {
+            if (g >= 0) _shared[g] = true;
+        }
         if (covariance is not null && covariance.Type != "Classical")
         {
             _second = new double[(long)problem.ChunkCount * _slots.SecondPass(covariance.IsClustered) * W];
@@ -73,7 +81,7 @@ internal sealed class BatchedFit
         int k = _problem.TermCount;
         if (draws.Design is { ListsChanges: true } design) _words.FillByChanges(design, draws.Seed, draws.Baseline, first, count, _parallel);
         else _words.Fill(draws.Draw, first, count, _parallel);
-        _backend.Moments(_words.Words, count, _first);
+        _backend.Moments(_words.Words, count, _first, _groupSums);
         var solved = new Solved[count];
         for (int p = 0; p < count; p++)
         {
@@ -122,10 +130,18 @@ internal sealed class BatchedFit
         var response = new double[k];
         var projection = new double[basis * k];
         var groupSums = new double[problem.GroupCount * k];
+        for (int g = 0; g < problem.GroupCount; g++)
+        {
+            if (_shared[g]) continue;
+            for (int a = 0; a < k; a++) groupSums[g * k + a] = _groupSums[((long)g * k + a) * W + p];
+        }
         for (int c = 0; c < problem.ChunkCount; c++)
         {
             int g = problem.ChunkGroup[c];
-            for (int a = 0; a < k; a++) groupSums[g * k + a] += Partial(_first, width, c, slots.Sum + a, p);
+            if (g >= 0)
+            {
+                for (int a = 0; a < k; a++) groupSums[g * k + a] += Partial(_first, width, c, slots.Sum + a, p);
+            }
             for (int i = 0; i < cross.Length; i++) cross[i] += Partial(_first, width, c, slots.Cross + i, p);
             for (int a = 0; a < k; a++) response[a] += Partial(_first, width, c, slots.Response + a, p);
             for (int i = 0; i < projection.Length; i++) projection[i] += Partial(_first, width, c, slots.Basis + i, p);

@@ -7,7 +7,7 @@ namespace GpuInference.Inference.Models;
 
 /// <summary>
 /// Lays a compiled model out for the backends (<see cref="ModelProblem"/>): the moving terms flattened into
-/// indicators, atoms and products; the units sorted so that every chunk lies in one absorbed group and one cluster;
+/// indicators, atoms and products; the units sorted by absorbed group (and cluster) and cut into chunks;
 /// the fixed part reduced to the residualised outcome, its basis and the leverages. Returns null, with the reason,
 /// for a model the batched path cannot take (the reference path then fits it permutation by permutation).
 /// </summary>
@@ -62,7 +62,7 @@ public static class ModelLayout
         if (bytes > maxBatchBytes)
         {
             reason = $"{chunkStart.Length - 1:N0} chunks and {groupCount:N0} absorbed groups would need {bytes >> 20:N0} MiB of sums per batch "
-                + $"(more than {maxBatchBytes >> 20:N0} MiB): chunks never cross a group, so very many small groups make very many chunks";
+                + $"(more than {maxBatchBytes >> 20:N0} MiB)";
             return null;
         }
         int[] fileNode = Renumbering(model, order);
@@ -105,7 +105,7 @@ public static class ModelLayout
     private static long BatchBytes(long chunks, long groups, int k, int basis, PermutationCovariance? covariance)
     {
         var slots = new ModelSlots(k, basis);
-        long doubles = chunks * slots.FirstPass;
+        long doubles = chunks * slots.FirstPass + groups * k;
         if (covariance is not null && covariance.Type != "Classical")
             doubles += chunks * slots.SecondPass(covariance.IsClustered) + slots.Means + groups * k;
         return doubles * ModelSlots.Width * sizeof(double);
@@ -183,22 +183,52 @@ public static class ModelLayout
         return true;
     }
 
+    /// <summary>
+    /// Cuts the units into chunks. Without clusters, whole groups are packed into chunks of at most
+    /// <see cref="ChunkUnits"/> units (group −1: the chunk writes each of its groups' sums whole), and a group larger
+    /// than that gets chunks of its own (group g: the chunk's share of g's sums, added up on the host). With clusters,
+    /// every chunk lies in one group and one cluster (the second pass's scores are per chunk).
+    /// </summary>
     private static (int[] Start, int[] Group, int[]? Cluster) Chunks(int[] order, int[] unitGroup, int[]? clusters)
     {
         var start = new List<int>();
         var group = new List<int>();
         var cluster = new List<int>();
+        if (clusters is null)
+        {
+            for (int i = 0; i < order.Length;)
+            {
+                int end = i;
+                while (end < order.Length && unitGroup[end] == unitGroup[i]) end++;
+                if (end - i > ChunkUnits)
+                {
+                    for (int from = i; from < end; from += ChunkUnits)
+                    {
+                        start.Add(from);
+                        group.Add(unitGroup[i]);
+                    }
+                }
+                else if (start.Count == 0 || group[^1] >= 0 || end - start[^1] > ChunkUnits)
+                {
+                    start.Add(i);
+                    group.Add(-1);
+                }
+                i = end;
+            }
+            start.Add(order.Length);
+            return ([.. start], [.. group], null);
+        }
         for (int i = 0; i < order.Length; i++)
         {
             bool fresh = start.Count == 0 || i - start[^1] == ChunkUnits || unitGroup[i] != group[^1]
-                || clusters is not null && clusters[order[i]] != cluster[^1];
+                || clusters[order[i]] != cluster[^1];
             if (!fresh) continue;
             start.Add(i);
             group.Add(unitGroup[i]);
-            if (clusters is not null) cluster.Add(clusters[order[i]]);
+            cluster.Add(clusters[order[i]]);
         }
         start.Add(order.Length);
-        return ([.. start], [.. group], clusters is null ? null : [.. cluster]);
+        return ([.. start], [.. group], [.. cluster]);
     }
 
     /// <summary>
