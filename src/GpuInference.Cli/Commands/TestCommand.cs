@@ -140,6 +140,7 @@ internal static class TestCommand
         console.Write(table);
         if (report.Wald is not null) console.MarkupLine(Markup.Escape($"Joint Wald statistic {G(report.Wald.Observed, 5)}, randomization p = {G(report.Wald.TwoSided.Value, 4)}"));
         console.MarkupLine(Markup.Escape($"{report.Units:N0} units ({report.RowsDropped:N0} rows dropped), {report.Permutations:N0} permutations; design: {report.Design}"));
+        console.MarkupLine(Markup.Escape($"Backend: {report.Backend}"));
         foreach (string note in report.Notes) console.MarkupLine(Markup.Escape($"Note: {note}"));
         console.MarkupLine(Markup.Escape($"Report: {Path.Combine(folder, ReportFiles.Html)} (and report.md, report.json, null.csv, plots)"));
     }
