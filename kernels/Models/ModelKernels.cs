@@ -85,7 +85,8 @@ public static class ModelKernels
 
     /// <summary>
     /// Second pass: each unit's residualised terms z = t − mean_g − Σ_j q_j C_j and residual e = ỹ − zᵀβ under
-    /// permutation p's fit (<paramref name="parameters"/>: β, A⁻¹, C, group means, each [parameter][p]); then per
+    /// permutation p's fit (<paramref name="parameters"/>: β, A⁻¹'s lower triangle with the off-diagonals doubled, C,
+    /// group means, each [parameter][p]); then per
     /// chunk Σ w z zᵀ (lower triangle) with w = e², e²/(1 − h) or e²/(1 − h)² (<paramref name="weighting"/> 0, 2, 3),
     /// or the score Σ e z (weighting 4).
     /// </summary>
@@ -132,7 +133,7 @@ public static class ModelKernels
                 double h = model.Leverage[unit];
                 for (int a = 0; a < k; a++)
                 {
-                    for (int b = 0; b < k; b++) h += RoundedProduct.Of(RoundedProduct.Of(terms[a], parameters[(long)(inverse + a * k + b) * W + p], zero), terms[b], zero);
+                    for (int b = 0; b <= a; b++) h += RoundedProduct.Of(RoundedProduct.Of(terms[a], parameters[(long)(inverse + a * k + b) * W + p], zero), terms[b], zero);
                 }
                 double rest = 1.0 - h;
                 w = weighting == 2 ? w / rest : w / RoundedProduct.Of(rest, rest, zero);

@@ -150,7 +150,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             for (int a = 0; a < k; a++)
             {
                 var za = *(Vector<double>*)(z + a * W + p);
-                for (int b = 0; b < k; b++) h += za * *(Vector<double>*)(parameters + (slots.Inverse + a * k + b) * W + p) * *(Vector<double>*)(z + b * W + p);
+                for (int b = 0; b <= a; b++) h += za * *(Vector<double>*)(parameters + (slots.Inverse + a * k + b) * W + p) * *(Vector<double>*)(z + b * W + p);
             }
             Vector<double> rest = one - h;
             *(Vector<double>*)(w + p) = weighting == ResidualWeighting.Leverage ? squared / rest : squared / (rest * rest);

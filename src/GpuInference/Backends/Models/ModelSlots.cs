@@ -33,7 +33,8 @@ public readonly record struct ModelSlots(int Terms, int BasisColumns)
     /// <summary>Slots of the second pass.</summary>
     public int SecondPass(bool clustered) => clustered ? Terms : Pairs;
 
-    // The second pass's per-permutation parameters, [parameter][permutation]: β (k), A⁻¹ (k · k), C (p · k), then the group means (G · k).
+    // The second pass's per-permutation parameters, [parameter][permutation]: β (k), A⁻¹ (k · k, of which the lower
+    // triangle is read, off-diagonals doubled, for the leverage zᵀA⁻¹z), C (p · k), then the group means (G · k).
     public int Beta => 0;
 
     public int Inverse => Terms;

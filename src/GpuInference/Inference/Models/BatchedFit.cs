@@ -187,7 +187,11 @@ internal sealed class BatchedFit
             Solved s = solved[p];
             if (s.Inverse is null) continue;
             for (int a = 0; a < k; a++) parameters[(slots.Beta + a) * W + p] = s.Beta[a];
-            for (int i = 0; i < k * k; i++) parameters[(slots.Inverse + i) * W + p] = s.Inverse[i];
+            // The leverage zᵀA⁻¹z over the lower triangle: the diagonal once, each off-diagonal doubled (exact in binary).
+            for (int a = 0; a < k; a++)
+            {
+                for (int b = 0; b <= a; b++) parameters[(slots.Inverse + a * k + b) * W + p] = b == a ? s.Inverse[a * k + a] : 2 * s.Inverse[a * k + b];
+            }
             for (int i = 0; i < s.Projection.Length; i++) parameters[(slots.Projection + i) * W + p] = s.Projection[i];
             for (int g = 0; g < problem.GroupCount; g++)
             {
