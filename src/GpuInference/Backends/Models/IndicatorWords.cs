@@ -38,6 +38,11 @@ public sealed class IndicatorWords
 
     private int[]? _problemNode;
 
+    // Per lane of eight permutations (at most eight lanes): the drawn codes of every node, or a permutation's changes.
+    private readonly int[]?[] _drawnCodes = new int[]?[ModelSlots.Width / 8];
+    private readonly int[]?[] _changedUnits = new int[]?[ModelSlots.Width / 8];
+    private readonly int[]?[] _changedCodes = new int[]?[ModelSlots.Width / 8];
+
     /// <summary>
     /// As <see cref="Fill"/>, for a permutation design listed as changes to a baseline code: every word starts at
     /// the baseline's bits, then each unit off the baseline has the bits where its code differs flipped. Each
@@ -65,8 +70,15 @@ public sealed class IndicatorWords
         int capacity = design.ChangeCapacity(baseline);
         if (!BitConverter.IsLittleEndian) parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
         int lanes = (count + 7) / 8;
-        Parallel.For(0, lanes, parallel, () => (Units: new int[Math.Max(1, capacity)], Codes: new int[Math.Max(1, capacity)]), (lane, _, scratch) =>
+        Parallel.For(0, lanes, parallel, lane =>
         {
+            // One scratch pair per lane, kept across batches: at scale a fresh one per batch would be megabytes of garbage.
+            if (_changedUnits[lane]?.Length != Math.Max(1, capacity))
+            {
+                _changedUnits[lane] = new int[Math.Max(1, capacity)];
+                _changedCodes[lane] = new int[Math.Max(1, capacity)];
+            }
+            (int[] Units, int[] Codes) scratch = (_changedUnits[lane]!, _changedCodes[lane]!);
             ref byte origin = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(Words));
             for (int p = 8 * lane; p < Math.Min(count, 8 * lane + 8); p++)
             {
@@ -86,8 +98,7 @@ public sealed class IndicatorWords
                     }
                 }
             }
-            return scratch;
-        }, _ => { });
+        });
     }
 
     /// <summary>
@@ -102,8 +113,9 @@ public sealed class IndicatorWords
         int nodes = _problem.NodeCount, indicators = _problem.IndicatorCount;
         if (!BitConverter.IsLittleEndian) parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
         int lanes = (count + 7) / 8;
-        Parallel.For(0, lanes, parallel, () => new int[nodes], (lane, _, codes) =>
+        Parallel.For(0, lanes, parallel, lane =>
         {
+            int[] codes = _drawnCodes[lane] ??= new int[nodes];
             ref byte origin = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(Words));
             for (int p = 8 * lane; p < Math.Min(count, 8 * lane + 8); p++)
             {
@@ -121,7 +133,6 @@ public sealed class IndicatorWords
                     }
                 }
             }
-            return codes;
-        }, _ => { });
+        });
     }
 }
