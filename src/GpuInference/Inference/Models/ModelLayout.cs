@@ -162,22 +162,38 @@ public static class ModelLayout
         int[] order = [.. Enumerable.Range(0, n)];
         if (groups is not null && clusters is not null)
         {
-            if (NestedIn(groups, clusters)) return [.. order.OrderBy(i => clusters[i]).ThenBy(i => groups[i])];
-            if (NestedIn(clusters, groups)) return [.. order.OrderBy(i => groups[i]).ThenBy(i => clusters[i])];
+            if (NestedIn(groups, clusters)) return StableBy(StableBy(order, groups), clusters);
+            if (NestedIn(clusters, groups)) return StableBy(StableBy(order, clusters), groups);
             reason = "the clusters and the absorbed fixed effect cross (neither nests in the other)";
             return null;
         }
         int[]? key = groups ?? clusters;
-        return key is null ? order : [.. order.OrderBy(i => key[i])];
+        return key is null ? order : StableBy(order, key);
     }
 
-    /// <summary>Whether every inner id lies inside one outer id.</summary>
+    /// <summary>
+    /// <paramref name="order"/> sorted by the dense ids <paramref name="key"/>[unit], ties kept in their order: a
+    /// counting sort, O(n) where a comparison sort of 15M units takes seconds. Applied inner key first, then outer,
+    /// it sorts by (outer, inner), ties in unit order.
+    /// </summary>
+    private static int[] StableBy(int[] order, int[] key)
+    {
+        var start = new int[key.Max() + 2];
+        foreach (int unit in order) start[key[unit] + 1]++;
+        for (int id = 1; id < start.Length; id++) start[id] += start[id - 1];
+        var sorted = new int[order.Length];
+        foreach (int unit in order) sorted[start[key[unit]]++] = unit;
+        return sorted;
+    }
+
+    /// <summary>Whether every inner id lies inside one outer id (both dense, from 0).</summary>
     private static bool NestedIn(int[] inner, int[] outer)
     {
-        var outerOf = new Dictionary<int, int>();
+        var outerOf = new int[inner.Max() + 1];
+        Array.Fill(outerOf, -1);
         for (int i = 0; i < inner.Length; i++)
         {
-            if (outerOf.TryGetValue(inner[i], out int o) && o != outer[i]) return false;
+            if (outerOf[inner[i]] >= 0 && outerOf[inner[i]] != outer[i]) return false;
             outerOf[inner[i]] = outer[i];
         }
         return true;
