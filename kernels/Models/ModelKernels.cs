@@ -88,9 +88,11 @@ public static class ModelKernels
     /// permutation p's fit (<paramref name="parameters"/>: β, A⁻¹'s lower triangle with the off-diagonals doubled, C,
     /// group means, each [parameter][p]); then per
     /// chunk Σ w z zᵀ (lower triangle) with w = e², e²/(1 − h) or e²/(1 − h)² (<paramref name="weighting"/> 0, 2, 3),
-    /// or the score Σ e z (weighting 4).
+    /// or the score Σ e z (weighting 4), which a chunk of whole clusters (chunk cluster −1) writes per cluster into
+    /// <paramref name="clusterScores"/> ([cluster][term][p]) when the cluster ends.
     /// </summary>
-    internal static void Residuals(ModelView model, int count, ulong zero, int weighting, ArrayView<double> parameters, ArrayView<double> partials)
+    internal static void Residuals(
+        ModelView model, int count, ulong zero, int weighting, ArrayView<double> parameters, ArrayView<double> partials, ArrayView<double> clusterScores)
     {
         int chunk = Grid.IdxX;
         int p = Group.IdxX;
@@ -100,8 +102,12 @@ public static class ModelKernels
         int slots = clustered ? k : k * (k + 1) / 2;
         long origin = Cleared(partials, chunk, p, slots);
         int inverse = k, projection = k + k * k, means = projection + model.BasisCount * k;
+        bool wholeClusters = clustered && model.ChunkCluster[chunk] < 0;
         ArrayView<double> terms = LocalMemory.Allocate<double>(MaxTerms);
-        for (int unit = model.ChunkStart[chunk]; unit < model.ChunkStart[chunk + 1]; unit++)
+        ArrayView<double> running = LocalMemory.Allocate<double>(MaxTerms);
+        for (int a = 0; a < k; a++) running[a] = 0.0;
+        int end = model.ChunkStart[chunk + 1];
+        for (int unit = model.ChunkStart[chunk]; unit < end; unit++)
         {
             TermEvaluation.Evaluate(model, unit, p, zero, terms);
             int group = model.UnitGroup[unit];
@@ -122,8 +128,23 @@ public static class ModelKernels
             {
                 for (int a = 0; a < k; a++)
                 {
+                    double product = RoundedProduct.Of(terms[a], e, zero);
+                    if (wholeClusters)
+                    {
+                        running[a] = running[a] + product;
+                        continue;
+                    }
                     long score = origin + (long)a * W;
-                    partials[score] = partials[score] + RoundedProduct.Of(terms[a], e, zero);
+                    partials[score] = partials[score] + product;
+                }
+                if (wholeClusters && (unit + 1 == end || model.UnitCluster[unit + 1] != model.UnitCluster[unit]))
+                {
+                    long cluster = (long)model.UnitCluster[unit] * k;
+                    for (int a = 0; a < k; a++)
+                    {
+                        clusterScores[(cluster + a) * W + p] = running[a];
+                        running[a] = 0.0;
+                    }
                 }
                 continue;
             }

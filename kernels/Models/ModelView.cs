@@ -44,6 +44,12 @@ public struct ModelView
     /// <summary>The group of a chunk holding a share of one group, or −1 for a chunk of whole groups.</summary>
     public ArrayView<int> ChunkGroup;
 
+    /// <summary>The cluster of a chunk holding a share of one cluster, or −1 for a chunk of whole clusters (a one-element dummy without clusters).</summary>
+    public ArrayView<int> ChunkCluster;
+
+    /// <summary>The cluster of each unit (a one-element dummy without clusters).</summary>
+    public ArrayView<int> UnitCluster;
+
     public int Indicators;
     public int Atoms;
     public int Terms;

@@ -15,7 +15,7 @@ public sealed class ModelLayoutTests
     private static readonly VillageData Data = VillageData.Create(people: 500, seed: 5);
 
     [Fact]
-    public void ChunksLieInOneGroupAndOneClusterAndTheGraphIsRenumberedFaithfully()
+    public void ChunksHoldWholeGroupsAndClustersOrAShareOfOneAndTheGraphIsRenumberedFaithfully()
     {
         CompiledModel model = Data.Compile("y ~ count(t) + share(t) + t + x1 | village", "t");
         var fixedPart = new FixedPart(model);
@@ -32,17 +32,21 @@ public sealed class ModelLayoutTests
         int[] unitOf = new int[model.Graph.NodeCount];
         for (int i = 0; i < model.UnitCount; i++) unitOf[model.UnitNodes[i]] = i;
 
+        int[] unitCluster = new int[problem.UnitCount];
+        for (int u = 0; u < problem.UnitCount; u++)
+        {
+            int fileUnit = unitOf[problem.FileNode[u]];
+            Assert.Equal(model.FixedEffect![fileUnit], problem.UnitGroup[u]);
+            unitCluster[u] = clusters[fileUnit];
+        }
+        Assert.Equal(unitCluster, problem.UnitCluster);
         for (int c = 0; c < problem.ChunkCount; c++)
         {
             Assert.True(problem.ChunkStart[c + 1] - problem.ChunkStart[c] is > 0 and <= ModelLayout.ChunkUnits);
-            for (int u = problem.ChunkStart[c]; u < problem.ChunkStart[c + 1]; u++)
-            {
-                int fileUnit = unitOf[problem.FileNode[u]];
-                Assert.Equal(problem.ChunkGroup[c], model.FixedEffect![fileUnit]);
-                Assert.Equal(problem.ChunkCluster![c], clusters[fileUnit]);
-                Assert.Equal(problem.ChunkGroup[c], problem.UnitGroup[u]);
-            }
+            WholeOrShare(problem.UnitGroup, problem.ChunkGroup[c], problem.ChunkStart[c], problem.ChunkStart[c + 1]);
+            WholeOrShare(unitCluster, problem.ChunkCluster![c], problem.ChunkStart[c], problem.ChunkStart[c + 1]);
         }
+        Assert.True(problem.ChunkCount < map.Count, "sessions are packed several to a chunk");
         for (int v = 0; v < problem.NodeCount; v++)
         {
             int file = problem.FileNode[v];
@@ -51,6 +55,21 @@ public sealed class ModelLayoutTests
             Assert.Equal(expected, actual);
         }
         Assert.Equal(problem.UnitCount, problem.GroupSize.Sum());
+    }
+
+    /// <summary>
+    /// A chunk's share for a key: −1 when it holds whole items only (none starts before it or ends after it), or the
+    /// one item all its units belong to.
+    /// </summary>
+    private static void WholeOrShare(int[] key, int share, int first, int end)
+    {
+        if (share >= 0)
+        {
+            Assert.All(key[first..end], id => Assert.Equal(share, id));
+            return;
+        }
+        Assert.True(first == 0 || key[first - 1] != key[first]);
+        Assert.True(end == key.Length || key[end] != key[end - 1]);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ internal sealed class IlgpuModelBackend : IModelBackend
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _parameters;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _groupSums;
     private readonly Action<KernelConfig, ModelView, int, ulong, ArrayView<double>, ArrayView<double>> _moments;
-    private readonly Action<KernelConfig, ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>> _residuals;
+    private readonly Action<KernelConfig, ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>, ArrayView<double>> _residuals;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _clusterScores;
     private readonly Lock _gate = new();
     private ModelView _view;
 
@@ -43,13 +44,14 @@ internal sealed class IlgpuModelBackend : IModelBackend
         {
             _accelerator = device.CreateAccelerator(context);
             _moments = _accelerator.LoadStreamKernel<ModelView, int, ulong, ArrayView<double>, ArrayView<double>>(ModelKernels.Moments);
-            _residuals = _accelerator.LoadStreamKernel<ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>>(ModelKernels.Residuals);
+            _residuals = _accelerator.LoadStreamKernel<ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>, ArrayView<double>>(ModelKernels.Residuals);
             var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
             _words = Allocate<ulong>((long)problem.NodeCount * Math.Max(1, problem.IndicatorCount));
             _first = Allocate<double>((long)problem.ChunkCount * slots.FirstPass * ModelSlots.Width);
             _second = Allocate<double>((long)problem.ChunkCount * Math.Max(slots.SecondPass(true), slots.SecondPass(false)) * ModelSlots.Width);
             _parameters = Allocate<double>((long)slots.Parameters(problem.GroupCount) * ModelSlots.Width);
             _groupSums = Allocate<double>((long)problem.GroupCount * problem.TermCount * ModelSlots.Width);
+            _clusterScores = Allocate<double>((long)problem.ClusterCount * problem.TermCount * ModelSlots.Width);
             _view = Upload(problem);
             _accelerator.Synchronize();
         }
@@ -78,15 +80,16 @@ internal sealed class IlgpuModelBackend : IModelBackend
         });
     }
 
-    public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials)
+    public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials, double[] clusterScores)
     {
         Run(() =>
         {
             // The words of the first pass are still on the device.
             _parameters.View.SubView(0, parameters.LongLength).CopyFromCPU(parameters);
-            _residuals(Chunks(), _view, count, OpaqueZero, (int)weighting, _parameters.View, _second.View);
+            _residuals(Chunks(), _view, count, OpaqueZero, (int)weighting, _parameters.View, _second.View, _clusterScores.View);
             _accelerator.Synchronize();
             _second.View.SubView(0, partials.LongLength).CopyToCPU(partials);
+            if (clusterScores.Length > 0) _clusterScores.View.SubView(0, clusterScores.LongLength).CopyToCPU(clusterScores);
         });
     }
 
@@ -142,6 +145,8 @@ internal sealed class IlgpuModelBackend : IModelBackend
         UnitGroup = Copy(problem.UnitGroup),
         ChunkStart = Copy(problem.ChunkStart),
         ChunkGroup = Copy(problem.ChunkGroup),
+        ChunkCluster = Copy(problem.ChunkCluster ?? [0]),
+        UnitCluster = Copy(problem.UnitCluster ?? [0]),
         Indicators = problem.IndicatorCount,
         Atoms = problem.AtomCount,
         Terms = problem.TermCount,

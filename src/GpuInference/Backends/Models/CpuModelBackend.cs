@@ -77,7 +77,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         }, _ => { });
     }
 
-    public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials)
+    public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials, double[] clusterScores)
     {
         ulong[] words = _words ?? throw new InvalidOperationException("the second pass needs a batch: call Moments first.");
         ModelProblem problem = _problem;
@@ -86,14 +86,19 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         int width = slots.SecondPass(clustered);
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
         int lanes = LaneMath.Lanes(count);
-        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>((k + 2) * W, pinned: true), (chunk, _, scratch) =>
+        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>((2 * k + 2) * W, pinned: true), (chunk, _, scratch) =>
         {
             UnitTerms terms = _terms.Value!;
             partials.AsSpan(chunk * width * W, width * W).Clear();
-            fixed (double* sums = &partials[chunk * width * W], x = terms.Values, z = scratch, parameter = parameters)
+            // A chunk of whole clusters sums each cluster's score in a running total, written out when the cluster ends.
+            bool wholeClusters = clustered && problem.ChunkCluster![chunk] < 0;
+            int end = problem.ChunkStart[chunk + 1];
+            fixed (double* sums = &partials[chunk * width * W], x = terms.Values, z = scratch, parameter = parameters, scores = clusterScores)
             {
-                double* e = z + k * W, w = z + (k + 1) * W;
-                for (int unit = problem.ChunkStart[chunk]; unit < problem.ChunkStart[chunk + 1]; unit++)
+                double* e = z + k * W, w = z + (k + 1) * W, running = z + (k + 2) * W;
+                double* score = wholeClusters ? running : sums;
+                new Span<double>(running, k * W).Clear();
+                for (int unit = problem.ChunkStart[chunk]; unit < end; unit++)
                 {
                     terms.Evaluate(words, unit, lanes);
                     int group = problem.UnitGroup[unit];
@@ -107,7 +112,12 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                     Residual(z, parameter, slots, k, problem.Outcome[unit], e, lanes);
                     if (clustered)
                     {
-                        for (int a = 0; a < k; a++) LaneMath.AddProduct(sums + a * W, z + a * W, e, lanes);
+                        for (int a = 0; a < k; a++) LaneMath.AddProduct(score + a * W, z + a * W, e, lanes);
+                        if (wholeClusters && (unit + 1 == end || problem.UnitCluster![unit + 1] != problem.UnitCluster[unit]))
+                        {
+                            Buffer.MemoryCopy(running, scores + (long)problem.UnitCluster![unit] * k * W, k * W * sizeof(double), k * W * sizeof(double));
+                            new Span<double>(running, k * W).Clear();
+                        }
                         continue;
                     }
                     Weight(z, e, parameter, slots, k, weighting, problem.Leverage[unit], w, lanes);

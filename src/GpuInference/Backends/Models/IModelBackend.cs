@@ -44,7 +44,9 @@ public interface IModelBackend : IDisposable
     /// Second pass, for standard errors inside permutations, over the batch of the last <see cref="Moments"/> call
     /// (a device keeps its words): each unit's residualised terms z and residual e under the solved fit in
     /// <paramref name="parameters"/> ([parameter][p], see <see cref="ModelSlots"/>), and each chunk's Σ w z zᵀ or
-    /// Σ e z, into <paramref name="partials"/> ([chunk][slot][p]).
+    /// Σ e z, into <paramref name="partials"/> ([chunk][slot][p]); a chunk of whole clusters
+    /// (<see cref="ModelProblem.ChunkCluster"/> −1) writes each cluster's score into <paramref name="clusterScores"/>
+    /// ([cluster][term][p]) instead.
     /// </summary>
-    void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials);
+    void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials, double[] clusterScores);
 }

@@ -16,7 +16,7 @@ namespace GpuInference.Backends.Models;
 /// <b>The layout.</b> Units are sorted by the absorbed fixed effect and the clusters of the standard errors (whichever
 /// nests in the other comes second) and cut into chunks. A chunk either holds whole groups (and writes each group's
 /// term sums whole, in unit order) or is one of the chunks of a group too large for one (and writes its share, which
-/// the host adds in chunk order). When clusters are needed, every chunk lies in one group and one cluster.
+/// the host adds in chunk order); the same holds for the clusters of cluster-robust statistics.
 /// </para>
 /// </summary>
 public sealed class ModelProblem
@@ -118,8 +118,14 @@ public sealed class ModelProblem
     /// <summary>Each unit's leverage in the fixed part (HC2, HC3), layout order.</summary>
     public required double[] Leverage { get; init; }
 
-    /// <summary>The cluster of each chunk (cluster-robust statistics), or null.</summary>
+    /// <summary>
+    /// For cluster-robust statistics: the cluster of each chunk that holds a share of one cluster's units, or −1 for a
+    /// chunk of whole clusters (which writes each cluster's score whole, [cluster][term][p]); null without clusters.
+    /// </summary>
     public int[]? ChunkCluster { get; init; }
+
+    /// <summary>The cluster of each unit in layout order (dense, from 0), or null without clusters.</summary>
+    public int[]? UnitCluster { get; init; }
 
     /// <summary>Clusters of <see cref="ChunkCluster"/>.</summary>
     public int ClusterCount { get; init; }

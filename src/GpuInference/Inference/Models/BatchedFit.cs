@@ -36,6 +36,8 @@ internal sealed class BatchedFit
     private readonly double[] _first;
     private readonly double[] _groupSums;
     private readonly bool[] _shared;
+    private readonly double[] _clusterScores;
+    private readonly bool[] _clusterShared;
     private readonly double[]? _second;
     private readonly double[]? _parameters;
     private readonly double _outcomeSquares;
@@ -60,6 +62,12 @@ internal sealed class BatchedFit
         foreach (int g in problem.ChunkGroup)
         {
             if (g >= 0) _shared[g] = true;
+        }
+        _clusterScores = new double[(long)problem.ClusterCount * problem.TermCount * W];
+        _clusterShared = new bool[problem.ClusterCount];
+        foreach (int c in problem.ChunkCluster ?? [])
+        {
+            if (c >= 0) _clusterShared[c] = true;
         }
         if (covariance is not null && covariance.Type != "Classical")
         {
@@ -198,7 +206,7 @@ internal sealed class BatchedFit
                 for (int a = 0; a < k; a++) parameters[(slots.Means + g * k + a) * W + p] = s.GroupSums[g * k + a] / problem.GroupSize[g];
             }
         }
-        _backend.Residuals(count, Weighting(_covariance!), parameters, _second!);
+        _backend.Residuals(count, Weighting(_covariance!), parameters, _second!, _clusterScores);
     }
 
     private static ResidualWeighting Weighting(PermutationCovariance covariance) => covariance.Type switch
@@ -231,9 +239,15 @@ internal sealed class BatchedFit
             return meat;
         }
         var scores = new double[problem.ClusterCount * k];
+        for (int cluster = 0; cluster < problem.ClusterCount; cluster++)
+        {
+            if (_clusterShared[cluster]) continue;
+            for (int a = 0; a < k; a++) scores[cluster * k + a] = _clusterScores[((long)cluster * k + a) * W + p];
+        }
         for (int c = 0; c < problem.ChunkCount; c++)
         {
             int cluster = problem.ChunkCluster![c];
+            if (cluster < 0) continue;
             for (int a = 0; a < k; a++) scores[cluster * k + a] += Partial(_second!, width, c, a, p);
         }
         for (int cluster = 0; cluster < problem.ClusterCount; cluster++)

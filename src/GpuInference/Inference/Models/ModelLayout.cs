@@ -57,7 +57,11 @@ public static class ModelLayout
             double[] column = fixedPart.Basis[j];
             for (int i = 0; i < n; i++) basis[(long)j * n + i] = column[order[i]];
         }
-        (int[] chunkStart, int[] chunkGroup, int[]? chunkCluster) = Chunks(order, unitGroup, clusters);
+        int[]? unitCluster = clusters is null ? null : Permute(clusters, order);
+        bool clustersOutside = clusters is not null && groups is not null && NestedIn(groups, clusters);
+        (int[] chunkStart, int[] chunkGroup, int[]? chunkCluster) = clustersOutside
+            ? Swap(Chunks(unitCluster!, unitGroup))
+            : Chunks(unitGroup, unitCluster ?? unitGroup, clusters is not null);
         long bytes = BatchBytes(chunkStart.Length - 1, groupCount, k, fixedPart.Basis.Count, covariance);
         if (bytes > maxBatchBytes)
         {
@@ -97,6 +101,7 @@ public static class ModelLayout
             ChunkStart = chunkStart,
             ChunkGroup = chunkGroup,
             ChunkCluster = chunkCluster,
+            UnitCluster = unitCluster,
             ClusterCount = covariance?.IsClustered == true ? covariance.ClusterCount : 0,
         };
     }
@@ -107,7 +112,7 @@ public static class ModelLayout
         var slots = new ModelSlots(k, basis);
         long doubles = chunks * slots.FirstPass + groups * k;
         if (covariance is not null && covariance.Type != "Classical")
-            doubles += chunks * slots.SecondPass(covariance.IsClustered) + slots.Means + groups * k;
+            doubles += chunks * slots.SecondPass(covariance.IsClustered) + slots.Means + groups * k + (covariance.IsClustered ? covariance.ClusterCount * (long)k : 0);
         return doubles * ModelSlots.Width * sizeof(double);
     }
 
@@ -200,52 +205,68 @@ public static class ModelLayout
     }
 
     /// <summary>
-    /// Cuts the units into chunks. Without clusters, whole groups are packed into chunks of at most
-    /// <see cref="ChunkUnits"/> units (group −1: the chunk writes each of its groups' sums whole), and a group larger
-    /// than that gets chunks of its own (group g: the chunk's share of g's sums, added up on the host). With clusters,
-    /// every chunk lies in one group and one cluster (the second pass's scores are per chunk).
+    /// Cuts the units into chunks by an outer key and an inner key nested in it (layout order: sorted by outer, then
+    /// inner). Whole outer items are packed into chunks of at most <see cref="ChunkUnits"/> units (shares −1, −1); an
+    /// outer item larger than that gets chunks of its own, packing its whole inner items (shares o, −1), and an inner
+    /// item larger than a chunk gets chunks of its own (shares o, i). A chunk thus holds whole items of a key, or a
+    /// share of one item, for each key: whole items' sums are written whole per item, shares added up on the host.
     /// </summary>
-    private static (int[] Start, int[] Group, int[]? Cluster) Chunks(int[] order, int[] unitGroup, int[]? clusters)
+    /// <param name="outer">The outer key per unit (the absorbed group, or the cluster when groups nest in clusters).</param>
+    /// <param name="inner">The inner key per unit (the outer key again when there is only one).</param>
+    /// <param name="withInner">Whether the inner key's shares are reported (false: only the outer key matters).</param>
+    private static (int[] Start, int[] Outer, int[]? Inner) Chunks(int[] outer, int[] inner, bool withInner = true)
     {
         var start = new List<int>();
-        var group = new List<int>();
-        var cluster = new List<int>();
-        if (clusters is null)
+        var outerShare = new List<int>();
+        var innerShare = new List<int>();
+        void Open(int at, int o, int i)
         {
-            for (int i = 0; i < order.Length;)
+            start.Add(at);
+            outerShare.Add(o);
+            innerShare.Add(i);
+        }
+        int n = outer.Length;
+        for (int a = 0; a < n;)
+        {
+            int b = RunEnd(outer, a);
+            if (b - a <= ChunkUnits)
             {
-                int end = i;
-                while (end < order.Length && unitGroup[end] == unitGroup[i]) end++;
-                if (end - i > ChunkUnits)
-                {
-                    for (int from = i; from < end; from += ChunkUnits)
-                    {
-                        start.Add(from);
-                        group.Add(unitGroup[i]);
-                    }
-                }
-                else if (start.Count == 0 || group[^1] >= 0 || end - start[^1] > ChunkUnits)
-                {
-                    start.Add(i);
-                    group.Add(-1);
-                }
-                i = end;
+                if (start.Count == 0 || outerShare[^1] >= 0 || b - start[^1] > ChunkUnits) Open(a, -1, -1);
             }
-            start.Add(order.Length);
-            return ([.. start], [.. group], null);
+            else
+            {
+                for (int c = a; c < b;)
+                {
+                    int d = RunEnd(inner, c, b);
+                    if (d - c <= ChunkUnits)
+                    {
+                        if (start.Count == 0 || outerShare[^1] != outer[a] || innerShare[^1] >= 0 || d - start[^1] > ChunkUnits) Open(c, outer[a], -1);
+                    }
+                    else
+                    {
+                        for (int from = c; from < d; from += ChunkUnits) Open(from, outer[a], inner[c]);
+                    }
+                    c = d;
+                }
+            }
+            a = b;
         }
-        for (int i = 0; i < order.Length; i++)
-        {
-            bool fresh = start.Count == 0 || i - start[^1] == ChunkUnits || unitGroup[i] != group[^1]
-                || clusters[order[i]] != cluster[^1];
-            if (!fresh) continue;
-            start.Add(i);
-            group.Add(unitGroup[i]);
-            cluster.Add(clusters[order[i]]);
-        }
-        start.Add(order.Length);
-        return ([.. start], [.. group], [.. cluster]);
+        start.Add(n);
+        return ([.. start], [.. outerShare], withInner ? [.. innerShare] : null);
     }
+
+    /// <summary>Where the run of equal keys that starts at <paramref name="from"/> ends (at most at <paramref name="limit"/>).</summary>
+    private static int RunEnd(int[] key, int from, int limit = int.MaxValue)
+    {
+        int end = from;
+        limit = Math.Min(limit, key.Length);
+        while (end < limit && key[end] == key[from]) end++;
+        return end;
+    }
+
+    /// <summary>Chunks cut with the clusters outside: their shares named the other way round.</summary>
+    private static (int[] Start, int[] Group, int[]? Cluster) Swap((int[] Start, int[] Outer, int[]? Inner) chunks) =>
+        (chunks.Start, chunks.Inner!, chunks.Outer);
 
     /// <summary>
     /// The observed mean of each moving term in each absorbed group (or overall, when an intercept is fitted): a shift
