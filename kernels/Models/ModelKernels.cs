@@ -71,15 +71,7 @@ public static class ModelKernels
                     partials[projection] = partials[projection] + RoundedProduct.Of(ta, model.Basis[(long)j * model.Units + unit], zero);
                 }
             }
-            if (wholeGroups && (unit + 1 == end || model.UnitGroup[unit + 1] != model.UnitGroup[unit]))
-            {
-                long group = (long)model.UnitGroup[unit] * k;
-                for (int a = 0; a < k; a++)
-                {
-                    groupSums[(group + a) * W + p] = running[a];
-                    running[a] = 0.0;
-                }
-            }
+            if (wholeGroups && Runs.EndsAt(model.UnitGroup, unit, end)) Runs.Flush(running, groupSums, model.UnitGroup[unit], k, p);
         }
     }
 
@@ -137,15 +129,7 @@ public static class ModelKernels
                     long score = origin + (long)a * W;
                     partials[score] = partials[score] + product;
                 }
-                if (wholeClusters && (unit + 1 == end || model.UnitCluster[unit + 1] != model.UnitCluster[unit]))
-                {
-                    long cluster = (long)model.UnitCluster[unit] * k;
-                    for (int a = 0; a < k; a++)
-                    {
-                        clusterScores[(cluster + a) * W + p] = running[a];
-                        running[a] = 0.0;
-                    }
-                }
+                if (wholeClusters && Runs.EndsAt(model.UnitCluster, unit, end)) Runs.Flush(running, clusterScores, model.UnitCluster[unit], k, p);
                 continue;
             }
             double w = RoundedProduct.Of(e, e, zero);

@@ -66,11 +66,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                         LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
                         for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
                     }
-                    if (wholeGroups && (unit + 1 == end || problem.UnitGroup[unit + 1] != problem.UnitGroup[unit]))
-                    {
-                        Buffer.MemoryCopy(running, groups + (long)problem.UnitGroup[unit] * k * W, k * W * sizeof(double), k * W * sizeof(double));
-                        Array.Clear(run);
-                    }
+                    if (wholeGroups && EndsRun(problem.UnitGroup, unit, end)) FlushRun(running, groups, problem.UnitGroup[unit], k);
                 }
             }
             return run;
@@ -113,11 +109,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                     if (clustered)
                     {
                         for (int a = 0; a < k; a++) LaneMath.AddProduct(score + a * W, z + a * W, e, lanes);
-                        if (wholeClusters && (unit + 1 == end || problem.UnitCluster![unit + 1] != problem.UnitCluster[unit]))
-                        {
-                            Buffer.MemoryCopy(running, scores + (long)problem.UnitCluster![unit] * k * W, k * W * sizeof(double), k * W * sizeof(double));
-                            new Span<double>(running, k * W).Clear();
-                        }
+                        if (wholeClusters && EndsRun(problem.UnitCluster!, unit, end)) FlushRun(running, scores, problem.UnitCluster![unit], k);
                         continue;
                     }
                     Weight(z, e, parameter, slots, k, weighting, problem.Leverage[unit], w, lanes);
@@ -129,6 +121,17 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             }
             return scratch;
         }, _ => { });
+    }
+
+    /// <summary>Whether <paramref name="unit"/> is the last of its run of <paramref name="key"/> in a chunk ending at <paramref name="end"/>.</summary>
+    private static bool EndsRun(int[] key, int unit, int end) => unit + 1 == end || key[unit + 1] != key[unit];
+
+    /// <summary>Writes a run's totals (k × 64 lanes) into item's row of <paramref name="target"/> ([item][term][p]) and starts the next run at 0.</summary>
+    private static void FlushRun(double* running, double* target, int item, int k)
+    {
+        var run = new Span<double>(running, k * W);
+        run.CopyTo(new Span<double>(target + (long)item * k * W, k * W));
+        run.Clear();
     }
 
     /// <summary>e = y − Σ_a z_a β_a, the products added in term order.</summary>
