@@ -38,15 +38,17 @@ internal static class TestCommand
         var idColumn = new Option<string>("--id-column") { Description = "Node id column.", DefaultValueFactory = _ => "id" };
         var srcColumn = new Option<string>("--src-column") { Description = "Edge source column.", DefaultValueFactory = _ => "src" };
         var dstColumn = new Option<string>("--dst-column") { Description = "Edge target (friend) column.", DefaultValueFactory = _ => "dst" };
+        var noWald = new Option<bool>("--no-wald") { Description = "Test the terms one by one, without their joint Wald statistic." };
+        var engine = new Option<string>("--engine") { Description = "auto (the paper preset's kernels for the paper's model, the general ones otherwise) or general.", DefaultValueFactory = _ => "auto" };
         var outDir = new Option<string>("--out") { Description = "Folder for the report files.", Required = true };
         var command = new Command("test", "Randomization test of any network experiment: a model formula, exposure terms, the design it was randomized with.")
         {
-            nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, backend, device, unknownEdges, idColumn, srcColumn, dstColumn, outDir,
+            nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, backend, device, unknownEdges, idColumn, srcColumn, dstColumn, noWald, engine, outDir,
         };
         command.SetAction(parsed =>
         {
             NetworkTestOptions options = Options(parsed, nodes, edges, model, permute, within, clusters, design, statistic, se, where, tested, permutations, seed, threads, unknownEdges, idColumn, srcColumn, dstColumn)
-                with { Backend = parsed.GetValue(backend)!, Device = parsed.GetValue(device) };
+                with { Backend = parsed.GetValue(backend)!, Device = parsed.GetValue(device), Joint = !parsed.GetValue(noWald), Engine = Engine(parsed.GetValue(engine)!) };
             try
             {
                 NetworkTest.Check(options);
@@ -120,6 +122,13 @@ internal static class TestCommand
             TargetColumn = parsed.GetValue(dstColumn)!,
         };
     }
+
+    private static TestEngine Engine(string text) => text switch
+    {
+        "auto" => TestEngine.Auto,
+        "general" => TestEngine.General,
+        _ => throw new UsageException($"--engine: '{text}' is not auto or general."),
+    };
 
     private static KeyValuePair<string, string> Where(string text)
     {

@@ -5,6 +5,7 @@ using GpuInference.Design;
 using GpuInference.Estimation;
 using GpuInference.Graph;
 using GpuInference.Inference;
+using GpuInference.Analysis.Testing;
 
 namespace GpuInference.Analysis;
 
@@ -27,31 +28,23 @@ public static class ExperimentAnalysis
         progress.End();
         timings.Add(new PhaseTiming("direct", clock.Elapsed));
 
-        clock.Restart();
-        SpilloverProblem problem = SpilloverDesignBuilder.Build(nodes, graph, threads: options.Threads);
-        timings.Add(new PhaseTiming("layout", clock.Elapsed));
-
-        var backendOptions = new BackendOptions { Threads = options.Threads, BatchSize = options.BatchSize, Device = options.Device };
-        using var session = BackendSession.Open(options.Backend, providers, problem, backendOptions);
-        int notesShown = session.Notes.Count;
-        foreach (string note in session.Notes) progress.Warn($"backend: {note}");
-
-        clock.Restart();
-        progress.Begin($"permutations ({session.Current.Name})", options.Permutations);
-        PermutationResult result = SpilloverEffects.Permute(session, options, new SynchronousProgress<int>(done => progress.Advance(done)), cancel);
-        progress.End();
-        timings.Add(new PhaseTiming("permutations", clock.Elapsed));
-        if (options.Permutations > 0)
+        // The spillover regression is the paper's model on the engine `test` runs it on (the preset's kernels); the
+        // preset keeps its conventions: HC1 standard errors, and singleton strata kept.
+        var settings = new PaperModelSettings
         {
-            timings.Add(new PhaseTiming("per_permutation", clock.Elapsed / options.Permutations));
-        }
-        foreach (string note in result.Notes.Skip(notesShown)) progress.Warn($"backend: {note}");
-
-        clock.Restart();
-        progress.Begin("model-based standard errors", 0);
-        double[] standardErrors = SpilloverEffects.ModelStandardErrors(problem, result.Observed);
-        progress.End();
-        timings.Add(new PhaseTiming("model_standard_errors", clock.Elapsed));
+            Permutations = options.Permutations,
+            Seed = options.Seed,
+            Backend = options.Backend,
+            Device = options.Device,
+            Threads = options.Threads,
+            BatchSize = options.BatchSize,
+            Covariance = CovarianceType.HC1,
+            DropSingletons = false,
+        };
+        PaperModelRun run = PaperModelRun.Run(nodes, graph, SpilloverEffects.Shape, settings, providers, progress, timings, cancel);
+        SpilloverProblem problem = run.Problem;
+        PermutationResult result = run.Result;
+        double[] standardErrors = [.. run.Fit.StandardErrors.Take(SpilloverEffects.StatisticNames.Length)];
 
         double meanFriends = problem.UnitCount == 0 ? 0 : (double)problem.EdgeCount / problem.UnitCount;
         long treatedUnits = Enumerable.Range(0, problem.UnitCount).LongCount(i => problem.Cells[i] == TreatmentCell.Both);

@@ -77,18 +77,4 @@ public sealed class Experiments(IReadOnlyList<IBackendProvider>? providers = nul
     /// <summary>Publishes a test's report set at once (see <see cref="ReportPublication"/>).</summary>
     public static IReadOnlyList<string> Publish(ReportPublication publication, NetworkTestReport report) =>
         publication.Publish(staging => TestReportSet.Write(report, staging));
-
-    /// <summary>Progress that goes nowhere, for callers that draw none.</summary>
-    private sealed class SilentProgress : IAnalysisProgress
-    {
-        public static readonly SilentProgress Instance = new();
-
-        public void Begin(string phase, long total) { }
-
-        public void Advance(long done) { }
-
-        public void End() { }
-
-        public void Warn(string message) { }
-    }
 }

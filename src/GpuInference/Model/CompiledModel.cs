@@ -61,6 +61,9 @@ public sealed class CompiledModel
     /// <summary>Indices into <see cref="Moving"/> of the terms whose randomization distribution is reported.</summary>
     public required int[] Tested { get; init; }
 
+    /// <summary>Whether a joint Wald statistic over the tested terms is added when there are several.</summary>
+    public bool Joint { get; init; } = true;
+
     /// <summary>Rows of the nodes file that are not analysis units (a model variable missing, or excluded by --where).</summary>
     public long RowsDropped { get; init; }
 

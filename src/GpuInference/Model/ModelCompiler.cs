@@ -51,7 +51,7 @@ public static class ModelCompiler
                 unitNodes = [.. unitNodes.Where((_, i) => size[kept[i]] > 1)];
                 if (unitNodes.Length == 0) throw new ModelCompilationException($"every group of {fe.Text} has one unit: nothing is left to fit");
                 group = CombinedGroups(columns, unitNodes, out groups);
-                notes.Add($"{singletons:N0} unit{(singletons == 1 ? " was" : "s were")} alone in {(singletons == 1 ? "its" : "their")} {fe.Text} group and left out (singleton fixed effects, as fixest drops them)");
+                notes.Add(ModelNotes.SingletonsLeftOut(singletons, fe.Text));
             }
         }
 
@@ -108,7 +108,7 @@ public static class ModelCompiler
 
         int isolated = unitNodes.Count(n => graph.Degree(n) == 0);
         if (isolated > 0 && moving.Any(m => m is FriendExposureTerm or MovingProductTerm))
-            notes.Add($"{isolated:N0} unit{(isolated == 1 ? " has" : "s have")} no friends: their count(), any(), atleast() and wsum() are 0, and share() and wshare() are defined as 0");
+            notes.Add(ModelNotes.Isolated(isolated));
         if (graph.Weights is null && moving.OfType<FriendExposureTerm>().Any(m => m.Kind is ExposureKind.WeightedSum or ExposureKind.WeightedShare))
             throw new ModelCompilationException("wsum() and wshare() need tie weights: the edges file has no weight column");
 
@@ -130,6 +130,7 @@ public static class ModelCompiler
             Terms = [.. terms],
             Nuisance = [.. nuisance],
             Tested = tested,
+            Joint = request.Joint,
             RowsDropped = table.Rows - unitNodes.Length,
             Notes = notes,
         };
@@ -150,7 +151,7 @@ public static class ModelCompiler
             {
                 if (unit[row] && column.IsMissing(row)) { unit[row] = false; missing++; }
             }
-            if (missing > 0) notes.Add($"{missing:N0} row{(missing == 1 ? "" : "s")} dropped for a blank '{name}' (listwise deletion)");
+            if (missing > 0) notes.Add(ModelNotes.BlankDropped(missing, name));
         }
         foreach ((string name, string value) in request.Where)
         {

@@ -16,6 +16,9 @@ public sealed record ModelRequest
     /// <summary>Terms to test, as written in the formula; empty: every term that depends on a permuted column.</summary>
     public IReadOnlyList<string> Tested { get; init; } = [];
 
+    /// <summary>Whether a joint Wald statistic over the tested terms is added when there are several.</summary>
+    public bool Joint { get; init; } = true;
+
     /// <summary>Columns the design and the standard errors need beyond the formula (blocks, clusters); units must have them.</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 

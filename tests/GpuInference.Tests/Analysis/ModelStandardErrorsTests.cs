@@ -1,4 +1,5 @@
 using GpuInference.Analysis;
+using GpuInference.Analysis.Testing;
 using GpuInference.Design;
 using GpuInference.Estimation;
 using GpuInference.Tests.Support;
@@ -51,8 +52,8 @@ public sealed class ModelStandardErrorsTests
     {
         SpilloverProblem problem = Problem(which);
         OlsResult qr = Qr(problem);
-        double[] errors = SpilloverEffects.ModelStandardErrors(problem, [qr.Coefficients[0], qr.Coefficients[1]]);
-        for (int k = 0; k < 2; k++)
+        IReadOnlyList<double> errors = PaperModelRun.ObservedFit(problem, SpilloverEffects.Shape, [qr.Coefficients[0], qr.Coefficients[1]], CovarianceType.HC1, []).StandardErrors;
+        for (int k = 0; k < 4; k++)
         {
             double expected = qr.StandardErrors[k];
             Assert.True(Math.Abs(errors[k] - expected) <= 1e-10 * expected, $"se {k}: QR {expected:R}, grouped {errors[k]:R}");
@@ -64,6 +65,6 @@ public sealed class ModelStandardErrorsTests
     {
         SpilloverProblem problem = Problem(0);
         OlsResult qr = Qr(problem);
-        Assert.Throws<InvalidOperationException>(() => SpilloverEffects.ModelStandardErrors(problem, [qr.Coefficients[0] * 1.001, qr.Coefficients[1]]));
+        Assert.Throws<InvalidOperationException>(() => PaperModelRun.ObservedFit(problem, SpilloverEffects.Shape, [qr.Coefficients[0] * 1.001, qr.Coefficients[1]], CovarianceType.HC1, []));
     }
 }

@@ -63,17 +63,19 @@ public static class NetworkTest
             Permuted = options.Permute,
             Where = options.Where,
             Tested = options.Tested,
+            Joint = options.Joint,
             Extra = [.. new[] { options.Within, options.Clusters, options.SeClusters }.OfType<string>()],
         };
         foreach (string column in request.ColumnsToRead().Where(c => !header.Contains(c)))
             throw new DataFormatException(options.NodesPath, 1, 1, $"missing column '{column}' (header has: {string.Join(", ", header)})");
+        if (PaperModelShape.Of(options, formula) is PaperModelShape shape && PaperModelTest.TryRun(options, shape, progress, providers) is NetworkTestReport paper)
+            return paper;
 
         progress?.Begin($"loading {options.NodesPath}", 0);
         ColumnTable table = ColumnTableReader.Read(options.NodesPath, options.IdColumn, request.ColumnsToRead());
         progress?.End();
         progress?.Begin($"loading {options.EdgesPath}", 0);
-        CsrGraph graph = EdgeListReader.Read(options.EdgesPath, table.Ids,
-            new EdgeListOptions { SourceColumn = options.SourceColumn, TargetColumn = options.TargetColumn, DropUnknownIds = options.DropUnknownEdges });
+        CsrGraph graph = EdgeListReader.Read(options.EdgesPath, table.Ids, EdgeOptions(options));
         progress?.End();
         Phase("load");
 
@@ -111,12 +113,9 @@ public static class NetworkTest
         var coefficients = fit.Names.Where(name => !model.Nuisance.Contains(name))
             .Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
         var notes = new List<string>(model.Notes);
-        if (options.Backend == "auto") notes.AddRange(backendNotes.Select(n => $"backend: {n}"));
-        if (graph.UnknownDropped > 0) notes.Add($"{graph.UnknownDropped:N0} edge{(graph.UnknownDropped == 1 ? "" : "s")} named an id not in the nodes file and {(graph.UnknownDropped == 1 ? "was" : "were")} dropped (--unknown-edges drop)");
-        if (graph.SelfLoopsDropped + graph.DuplicatesDropped > 0) notes.Add($"{graph.SelfLoopsDropped:N0} self-loops and {graph.DuplicatesDropped:N0} repeated edges dropped");
         if (options.Statistic == TestStatistic.Studentized || result.Statistics.Any(s => s.Name == "wald"))
             notes.Add($"the studentized and Wald statistics use {inside.Label} standard errors inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
-        notes.Add("p_two_sided = (1 + #{|null| >= |observed|}) / (1 + B); p_greater and p_less count null >= observed and null <= observed");
+        notes.AddRange(RunNotes(options, graph, backendNotes));
         return new NetworkTestReport
         {
             Formula = model.Formula,
@@ -141,6 +140,22 @@ public static class NetworkTest
             Timings = timings,
         };
     }
+
+    /// <summary>What every test's report says after the model's own notes: the backend's choices, dropped edges, how p is counted.</summary>
+    internal static IEnumerable<string> RunNotes(NetworkTestOptions options, CsrGraph graph, IReadOnlyList<string> backendNotes)
+    {
+        if (options.Backend == "auto")
+        {
+            foreach (string note in backendNotes) yield return $"backend: {note}";
+        }
+        if (graph.UnknownDropped > 0) yield return $"{graph.UnknownDropped:N0} edge{(graph.UnknownDropped == 1 ? "" : "s")} named an id not in the nodes file and {(graph.UnknownDropped == 1 ? "was" : "were")} dropped (--unknown-edges drop)";
+        if (graph.SelfLoopsDropped + graph.DuplicatesDropped > 0) yield return $"{graph.SelfLoopsDropped:N0} self-loops and {graph.DuplicatesDropped:N0} repeated edges dropped";
+        yield return "p_two_sided = (1 + #{|null| >= |observed|}) / (1 + B); p_greater and p_less count null >= observed and null <= observed";
+    }
+
+    /// <summary>The edges file's reading options of a test.</summary>
+    internal static EdgeListOptions EdgeOptions(NetworkTestOptions options) =>
+        new() { SourceColumn = options.SourceColumn, TargetColumn = options.TargetColumn, DropUnknownIds = options.DropUnknownEdges };
 
     /// <summary>
     /// The covariance inside permutations: the observed type where it can be recomputed per permutation from the

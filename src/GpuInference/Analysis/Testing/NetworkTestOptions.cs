@@ -15,6 +15,16 @@ public enum DesignKind
     File,
 }
 
+/// <summary>Which kernels fit the permutations.</summary>
+public enum TestEngine
+{
+    /// <summary>The paper preset's integer kernels for the paper's model (<see cref="PaperModelShape"/>), the general ones otherwise.</summary>
+    Auto,
+
+    /// <summary>Always the general kernels: for comparing the two, or a null drawn by the general design's stream.</summary>
+    General,
+}
+
 /// <summary>Everything <c>gpuinference test</c> can be told.</summary>
 public sealed record NetworkTestOptions
 {
@@ -52,6 +62,11 @@ public sealed record NetworkTestOptions
 
     /// <summary>Terms to test; empty: every term that depends on a permuted column.</summary>
     public IReadOnlyList<string> Tested { get; init; } = [];
+
+    /// <summary>Whether a joint Wald statistic over the tested terms is added when there are several.</summary>
+    public bool Joint { get; init; } = true;
+
+    public TestEngine Engine { get; init; } = TestEngine.Auto;
 
     public int Permutations { get; init; } = 1000;
 

@@ -82,23 +82,26 @@ public sealed class RandomizedDesign : IAssignmentDesign
     public int ClusterCount => _clusters?.Count ?? 0;
 
     /// <inheritdoc/>
-    public string Describe()
+    public string Describe() => Description(UnitCount, HasBlocks ? BlockCount : 0, ClusterCount, CodeCount, IsBernoulli);
+
+    /// <summary>How a design re-draws its units, as reports write it; 0 blocks or clusters: none.</summary>
+    public static string Description(long unitCount, int blocks, int clusters, int codes, bool bernoulli)
     {
         var c = CultureInfo.InvariantCulture;
-        string units = string.Format(c, "{0:N0} units", UnitCount);
-        if (HasClusters) units += string.Format(c, " in {0:N0} clusters", ClusterCount);
-        if (HasBlocks) units += string.Format(c, "{0} {1:N0} blocks", HasClusters ? " and" : " in", BlockCount);
-        string kind = (HasBlocks, HasClusters) switch
+        string units = string.Format(c, "{0:N0} units", unitCount);
+        if (clusters > 0) units += string.Format(c, " in {0:N0} clusters", clusters);
+        if (blocks > 0) units += string.Format(c, "{0} {1:N0} blocks", clusters > 0 ? " and" : " in", blocks);
+        string kind = (blocks > 0, clusters > 0) switch
         {
-            (false, false) => IsBernoulli ? "independent" : "complete",
+            (false, false) => bernoulli ? "independent" : "complete",
             (true, false) => "blocked",
             (false, true) => "clustered",
             _ => "clusters within blocks",
         };
-        string method = IsBernoulli
-            ? (HasBlocks ? "Bernoulli redraws with each block's observed shares" : "Bernoulli redraws with the observed shares")
+        string method = bernoulli
+            ? (blocks > 0 ? "Bernoulli redraws with each block's observed shares" : "Bernoulli redraws with the observed shares")
             : "permutation";
-        return string.Format(c, "{0} {1}: {2}, {3} codes", kind, method, units, CodeCount);
+        return string.Format(c, "{0} {1}: {2}, {3} codes", kind, method, units, codes);
     }
 
     /// <inheritdoc/>

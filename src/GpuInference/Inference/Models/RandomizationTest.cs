@@ -80,7 +80,7 @@ public static class RandomizationTest
 
         int k = model.Moving.Length;
         int[] tested = model.Tested;
-        bool joint = tested.Length > 1;
+        bool joint = model.Joint && tested.Length > 1;
         int width = tested.Length + (joint ? 1 : 0);
         bool needsV = statistic == TestStatistic.Studentized || joint;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellation };
