@@ -141,25 +141,6 @@ public sealed class TestCommandTests
     }
 
     [Fact]
-    public void TheReadmesPaperTestGivesAnalyzesNull()
-    {
-        string dir = CliRunner.TempFolder();
-        var sim = CliRunner.Run("simulate", "--n", "2000", "--seed", "3", "--out", dir);
-        Assert.True(sim.Exit == 0, sim.Error);
-        string nodes = Path.Combine(dir, "nodes.csv"), edges = Path.Combine(dir, "edges.csv");
-        var analyze = CliRunner.Run("analyze", "--nodes", nodes, "--edges", edges, "--permutations", "50", "--backend", "cpu", "--out", Path.Combine(dir, "a"));
-        Assert.True(analyze.Exit == 0, analyze.Error);
-        var test = CliRunner.Run("test", "--nodes", nodes, "--edges", edges, "--model", "voted ~ count(banner) + count(feed) + banner + feed | degree^vote2010",
-            "--permute", "banner,feed", "--test", "count(banner)", "--test", "count(feed)", "--no-wald", "--seed", "42", "--permutations", "50",
-            "--backend", "cpu", "--out", Path.Combine(dir, "t"));
-        Assert.True(test.Exit == 0, test.Error);
-        string[] a = File.ReadAllLines(Path.Combine(dir, "a", "null.csv")), t = File.ReadAllLines(Path.Combine(dir, "t", "null.csv"));
-        Assert.Equal("permutation,count(banner),count(feed)", t[0]);
-        Assert.Equal(a.Skip(1), t.Skip(1));
-        Assert.Equal(51, t.Length);
-    }
-
-    [Fact]
     public void AnUnknownEngineIsAUsageError()
     {
         var run = Test(Path.Combine(CliRunner.TempFolder(), "r"), "--engine", "fast");
