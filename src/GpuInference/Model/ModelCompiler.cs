@@ -33,13 +33,15 @@ public static class ModelCompiler
         string? feName = null;
         // The fixed effect with the most groups is absorbed (demeaned); any others enter as dummies, which is exact
         // and cheap for the few-level effects (survey rounds, sexes) they usually are.
-        FixedEffect[] byGroups = [.. formula.FixedEffects.OrderByDescending(f => CombinedGroups([.. f.Columns.Select(c => context.TextOf(c))], unitNodes, out int g) is not null ? g : 0)];
+        var groupsOf = formula.FixedEffects.ToDictionary(f => f, f => FixedEffectGroups.Of(context.CodesOf(f), unitNodes));
+        FixedEffect[] byGroups = [.. formula.FixedEffects.OrderByDescending(f => groupsOf[f].Count)];
         if (byGroups.Length > 0)
         {
             FixedEffect fe = byGroups[0];
             feName = string.Join(" + ", formula.FixedEffects.Select(f => f.Text));
-            string[][] columns = [.. fe.Columns.Select(c => context.TextOf(c))];
-            group = CombinedGroups(columns, unitNodes, out groups);
+            FixedEffectGroups chosen = groupsOf[fe];
+            group = chosen.GroupOfUnit;
+            groups = chosen.Count;
             // A unit alone in its group is fitted exactly by its own effect and tells nothing about the other terms;
             // like fixest and pyfixest, leave it out (and say so) rather than carry a leverage of 1 into the SEs.
             var size = new int[groups];
@@ -50,7 +52,9 @@ public static class ModelCompiler
                 int[] kept = group;
                 unitNodes = [.. unitNodes.Where((_, i) => size[kept[i]] > 1)];
                 if (unitNodes.Length == 0) throw new ModelCompilationException($"every group of {fe.Text} has one unit: nothing is left to fit");
-                group = CombinedGroups(columns, unitNodes, out groups);
+                chosen = FixedEffectGroups.Of(context.CodesOf(fe), unitNodes);
+                group = chosen.GroupOfUnit;
+                groups = chosen.Count;
                 notes.Add(ModelNotes.SingletonsLeftOut(singletons, fe.Text));
             }
         }
@@ -245,32 +249,16 @@ public static class ModelCompiler
     /// </summary>
     private static string[] SortedLevels(FixedEffect fe, Context context, int[] unitNodes, out int[] ids)
     {
-        string[][] columns = [.. fe.Columns.Select(c => context.TextOf(c))];
-        string[] keys = [.. unitNodes.Select(n => string.Join("^", columns.Select(c => c[n])))];
-        string[] distinct = [.. keys.Distinct(StringComparer.Ordinal)];
-        bool numeric = distinct.All(k => double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-        string[] sorted = numeric
-            ? [.. distinct.OrderBy(k => double.Parse(k, CultureInfo.InvariantCulture))]
-            : [.. distinct.Order(StringComparer.Ordinal)];
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < sorted.Length; i++) index[sorted[i]] = i;
-        ids = [.. keys.Select(k => index[k])];
-        return sorted;
-    }
-
-    /// <summary>One dense id per distinct combination of the columns' values (a^b), in order of first appearance among the units.</summary>
-    private static int[] CombinedGroups(string[][] columns, int[] unitNodes, out int groups)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var group = new int[unitNodes.Length];
-        for (int i = 0; i < unitNodes.Length; i++)
-        {
-            string key = string.Join('\u001f', columns.Select(c => c[unitNodes[i]]));
-            if (!ids.TryGetValue(key, out int id)) ids[key] = id = ids.Count;
-            group[i] = id;
-        }
-        groups = ids.Count;
-        return group;
+        FixedEffectGroups groups = FixedEffectGroups.Of(context.CodesOf(fe), unitNodes);
+        string[] labels = [.. groups.FirstUnit.Select(i => string.Join("^", fe.Columns.Select(c => context.Text(c, unitNodes[i]))))];
+        bool numeric = labels.All(k => double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        int[] order = numeric
+            ? [.. Enumerable.Range(0, labels.Length).OrderBy(g => double.Parse(labels[g], CultureInfo.InvariantCulture))]
+            : [.. Enumerable.Range(0, labels.Length).OrderBy(g => labels[g], StringComparer.Ordinal)];
+        var rank = new int[order.Length];
+        for (int r = 0; r < order.Length; r++) rank[order[r]] = r;
+        ids = [.. groups.GroupOfUnit.Select(g => rank[g])];
+        return [.. order.Select(g => labels[g])];
     }
 
     /// <summary>The table, the codes and the built-in columns, looked up by name.</summary>
@@ -290,9 +278,14 @@ public static class ModelCompiler
             return column.Numbers!;
         }
 
-        public string[] TextOf(string name) => name == BuiltInColumns.Degree
-            ? [.. degree.Select(d => d.ToString(CultureInfo.InvariantCulture))]
-            : [.. Enumerable.Range(0, Table.Rows).Select(Table[name].Text)];
+        /// <summary>The cell of <paramref name="node"/> in column <paramref name="name"/> as text.</summary>
+        public string Text(string name, int node) => name == BuiltInColumns.Degree
+            ? degree[node].ToString(CultureInfo.InvariantCulture)
+            : Table[name].Text(node);
+
+        /// <summary>Each column of <paramref name="fe"/> as a code per node (see <see cref="FixedEffectGroups.CodesOf(TableColumn)"/>).</summary>
+        public (int[] Codes, int Count)[] CodesOf(FixedEffect fe) =>
+            [.. fe.Columns.Select(c => c == BuiltInColumns.Degree ? FixedEffectGroups.CodesOf(degree) : FixedEffectGroups.CodesOf(Table[c]))];
 
         public double[] PermutedNumbers(string column, string term)
         {
