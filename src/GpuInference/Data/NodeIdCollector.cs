@@ -31,6 +31,13 @@ internal sealed class NodeIdCollector(IRecordSource source, string column, int c
         _strings!.Add(System.Text.Encoding.UTF8.GetString(text));
     }
 
+    /// <summary>Adds ids stored as integers, for a collector that has seen no text id (a row group read column by column).</summary>
+    public void AddIntegers(ReadOnlySpan<long> ids)
+    {
+        if (_strings is not null) throw new InvalidOperationException("ids are text already");
+        _integers.AddRange(ids);
+    }
+
     /// <summary>
     /// Appends the ids of <paramref name="later"/>, collected from the rows that follow these, as if one collector had
     /// seen them all: integers while both hold integers, text for all once either holds text.

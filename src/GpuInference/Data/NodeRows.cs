@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
 namespace GpuInference.Data;
 
 /// <summary>
@@ -42,6 +45,70 @@ internal sealed class NodeRows
     public void ReadAll(IRecordSource source)
     {
         while (source.ReadRecord()) Add(source);
+    }
+
+    /// <summary>
+    /// Reads the next row group of <paramref name="file"/> column by column, when its columns are stored as what a row
+    /// needs: integer ids, numeric outcomes and integer 0/1 columns, with no null id or 0/1 value and no outcome a
+    /// row would reject. Taking each such column whole spares every row the record-by-record calls, and gives the
+    /// numbers those would. False when any column or value is otherwise: these rows are then of no use, and
+    /// <see cref="ReadAll"/> on fresh ones after <see cref="ParquetRecordSource.RewindRowGroup"/> accepts or names
+    /// what is there. The vote2010 text is checked and coded row by row either way.
+    /// </summary>
+    public bool TryReadByColumns(ParquetRecordSource file)
+    {
+        if (!file.ReadRowGroup(out int rows)) return true;
+        if (!file.HoldsSignedIntegers(_idAt) || !file.HoldsSignedIntegers(_bannerAt) || !file.HoldsSignedIntegers(_feedAt)
+            || (_loggedAt >= 0 && !file.HoldsSignedIntegers(_loggedAt)))
+            return false;
+        long[] values = ArrayPool<long>.Shared.Rent(rows);
+        bool[] isNull = ArrayPool<bool>.Shared.Rent(rows);
+        try
+        {
+            var numbers = values.AsSpan(0, rows);
+            var nulls = isNull.AsSpan(0, rows);
+            file.CopyIntegers(_idAt, numbers, nulls);
+            if (nulls.Contains(true)) return false;
+            _ids.AddIntegers(numbers);
+
+            if (!file.TryCopyNumbers(_outcomeAt, _outcome.Append(rows))) return false;
+            foreach (double outcome in _outcome.Span[^rows..])
+            {
+                if (Math.Abs(outcome) > NodeTableOptions.MaxOutcomeMagnitude) return false;
+            }
+
+            var cells = _cells.Append(rows);
+            if (!TryCopyBits(file, _bannerAt, numbers, nulls, MemoryMarshal.Cast<TreatmentCell, byte>(cells), 0)) return false;
+            if (!TryCopyBits(file, _feedAt, numbers, nulls, MemoryMarshal.Cast<TreatmentCell, byte>(cells), 1)) return false;
+            if (_loggedAt >= 0 && !TryCopyBits(file, _loggedAt, numbers, nulls, _logged.Append(rows), 0)) return false;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(values);
+            ArrayPool<bool>.Shared.Return(isNull);
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            file.SeekRow(row);
+            _vote.Add(ReadVote2010(file));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Column <paramref name="at"/> as 0/1 values ORed into <paramref name="bits"/> at bit <paramref name="shift"/>;
+    /// false at a null or any other value.
+    /// </summary>
+    private static bool TryCopyBits(ParquetRecordSource file, int at, Span<long> values, Span<bool> isNull, Span<byte> bits, int shift)
+    {
+        file.CopyIntegers(at, values, isNull);
+        if (shift == 0) bits.Clear();
+        for (int row = 0; row < bits.Length; row++)
+        {
+            if (isNull[row] || (ulong)values[row] > 1) return false;
+            bits[row] |= (byte)(values[row] << shift);
+        }
+        return true;
     }
 
     /// <summary>
@@ -93,13 +160,19 @@ internal sealed class NodeRows
         byte feed = ReadBit(csv, _feedAt, _options.FeedColumn);
         _cells.Add((TreatmentCell)(banner * (int)TreatmentCell.Banner | feed * (int)TreatmentCell.Feed));
 
+        _vote.Add(ReadVote2010(csv));
+
+        if (_loggedAt >= 0) _logged.Add(ReadBit(csv, _loggedAt, _options.LoggedInColumn));
+    }
+
+    /// <summary>The code of the current record's vote2010 level, which must be one of the allowed levels.</summary>
+    private byte ReadVote2010(IRecordSource csv)
+    {
         ReadOnlySpan<byte> vote = csv[_voteAt];
         CheckVote2010(csv, vote);
         if (!_levels.TryCode(vote, out byte code))
             throw csv.Error(_voteAt, $"{_options.Vote2010Column} has more than 256 distinct values");
-        _vote.Add(code);
-
-        if (_loggedAt >= 0) _logged.Add(ReadBit(csv, _loggedAt, _options.LoggedInColumn));
+        return code;
     }
 
     private void CheckVote2010(IRecordSource csv, ReadOnlySpan<byte> cell)

@@ -18,9 +18,15 @@ internal static class ParallelParquetNodes
         var parts = new NodeRows[groups];
         bool read = ParallelRowGroups.TryRun(groups, () => ParquetRecordSource.Open(file.Path), (source, group) =>
         {
-            var part = new NodeRows(source, options, source.RowsIn(group));
             source.ReadOnlyRowGroup(group);
-            part.ReadAll(source);
+            var part = new NodeRows(source, options, source.RowsIn(group));
+            if (!part.TryReadByColumns(source))
+            {
+                // Something a column cannot say whole (a text id, a bool or a null 0/1 value, a bad outcome): row by row.
+                part = new NodeRows(source, options, source.RowsIn(group));
+                source.RewindRowGroup();
+                part.ReadAll(source);
+            }
             parts[group] = part;
         });
         if (!read) return null;

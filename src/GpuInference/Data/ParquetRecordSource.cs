@@ -185,6 +185,21 @@ internal sealed class ParquetRecordSource : IRecordSource
     internal void CopyIntegers(int index, Span<long> values, Span<bool> isNull) =>
         (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).CopyIntegers(values, isNull);
 
+    /// <summary>
+    /// Column <paramref name="index"/> of the row group <see cref="ReadRowGroup"/> loaded as the numbers
+    /// <see cref="TryGetStoredFiniteNumber"/> gives row by row, each null as NaN (what its empty text reads as); false
+    /// when the column holds text, or a NaN or infinite value (which its text makes an error).
+    /// </summary>
+    internal bool TryCopyNumbers(int index, Span<double> values) =>
+        (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).TryCopyNumbers(values);
+
+    /// <summary>Goes back to before the first row of the row group <see cref="ReadRowGroup"/> loaded, so that <see cref="ReadRecord"/> reads it row by row.</summary>
+    internal void RewindRowGroup()
+    {
+        _row = -1;
+        RecordCount = _groupStarts[_group];
+    }
+
     /// <summary>Makes row <paramref name="row"/> of the row group <see cref="ReadRowGroup"/> loaded the current record, to name it in an error.</summary>
     internal void SeekRow(int row) => _row = row;
 
@@ -311,6 +326,9 @@ internal sealed class ParquetRecordSource : IRecordSource
             return false;
         }
 
+        /// <summary>The rows as finite numbers, nulls as NaN; false when the column holds no numbers or a value that is not finite.</summary>
+        public virtual bool TryCopyNumbers(Span<double> values) => false;
+
         /// <summary>The rows as numbers, nulls marked, for an integer column (see <see cref="HoldsSignedIntegers"/>).</summary>
         public virtual void CopyIntegers(Span<long> values, Span<bool> isNull) => throw new InvalidOperationException("not an integer column");
 
@@ -371,6 +389,17 @@ internal sealed class ParquetRecordSource : IRecordSource
                 isNull[i] = _nullable![i] is null;
                 values[i] = _nullable[i] is T present ? ToInt64(present) : 0;
             }
+        }
+
+        public override bool TryCopyNumbers(Span<double> values)
+        {
+            for (int row = 0; row < _count; row++)
+            {
+                if (TryGetFiniteNumber(row, out values[row])) continue;
+                if (_values is not null || _nullable![row] is not null) return false; // NaN, an infinity, or a uint64 that is no long
+                values[row] = double.NaN;
+            }
+            return true;
         }
 
         private static long ToInt64(T value) => typeof(T) == typeof(long) ? (long)(object)value : (int)(object)value;

@@ -19,11 +19,14 @@ public sealed class ParallelParquetNodesTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void RowGroupsReadOnEveryCoreGiveTheTableOfOneReaderFromStartToEnd(bool dictionaryText)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void RowGroupsReadOnEveryCoreGiveTheTableOfOneReaderFromStartToEnd(bool dictionaryText, bool bannerAsBooleans)
     {
-        var data = new NodeData();
+        // Integer columns are taken whole; a boolean column sends each row group through the rows one by one.
+        var data = new NodeData { BannerAsIntegers = !bannerAsBooleans };
         string path = data.Write(_files.PathOf("nodes.parquet"), dictionaryText);
         Assert.Contains(dictionaryText ? "PLAIN_DICTIONARY" : "PLAIN", Encodings(path)["vote2010"]);
 
@@ -75,6 +78,7 @@ public sealed class ParallelParquetNodesTests : IDisposable
     [InlineData("the first of two bad rows", "column 'vote2010', row group 3, row 12: vote2010 is blank")]
     [InlineData("an outcome too large", "column 'voted', row group 16, row 199: voted '1E+300' is larger in magnitude than 1e12 (a unit or parsing mistake?)")]
     [InlineData("a repeated id", "column 'id', row group 12, row 0: duplicate node id '4712' (first at row group 2, row 5)")]
+    [InlineData("a null id", "column 'id', row group 6, row 30: id is empty")]
     [InlineData("a level not of the paper's", "column 'vote2010', row group 13, row 105: vote2010 'moved' is not one of the levels voted, abstained, unknown")]
     [InlineData("257 levels over all row groups", "column 'vote2010', row group 12, row 4: vote2010 has more than 256 distinct values")]
     public void ABadValueInAnyRowGroupIsTheErrorOfOneReaderFromStartToEnd(string bad, string problem)
@@ -84,12 +88,14 @@ public sealed class ParallelParquetNodesTests : IDisposable
         switch (bad)
         {
             case "banner in row group 9":
-                data.BannerAsInteger = true;
                 data.BannerValue[9 * RowGroupRows + 4] = 2;
                 break;
             case "the first of two bad rows":
                 data.Vote2010[3 * RowGroupRows + 12] = null;
                 data.Voted[8 * RowGroupRows] = double.NaN;
+                break;
+            case "a null id":
+                data.NullIdAt = 6 * RowGroupRows + 30;
                 break;
             case "an outcome too large":
                 data.Voted[Rows - 1] = 1e300;
@@ -194,7 +200,7 @@ public sealed class ParallelParquetNodesTests : IDisposable
 
         public long[] BannerValue { get; }
 
-        public bool BannerAsInteger { get; set; }
+        public bool BannerAsIntegers { get; init; } = true;
 
         public long?[] Feed { get; }
 
@@ -204,13 +210,17 @@ public sealed class ParallelParquetNodesTests : IDisposable
 
         public int[] LoggedIn { get; }
 
+        public int? NullIdAt { get; set; }
+
         public string Write(string path, bool dictionaryText, string[]? textIds = null)
         {
             Column[] columns =
             [
-                textIds is null ? new Column("id", Ids) : new Column("id", textIds),
+                textIds is not null ? new Column("id", textIds)
+                    : NullIdAt is int at ? new Column("id", Ids.Select((id, row) => row == at ? null : (long?)id).ToArray())
+                    : new Column("id", Ids),
                 new Column("voted", Voted),
-                BannerAsInteger ? new Column("banner", BannerValue) : new Column("banner", Banner),
+                BannerAsIntegers ? new Column("banner", BannerValue) : new Column("banner", Banner),
                 FeedAsText ? new Column("feed", Feed.Select(f => f.ToString()).ToArray()) : new Column("feed", Feed),
                 new Column("vote2010", Vote2010),
                 new Column("logged_in", LoggedIn),
