@@ -253,8 +253,8 @@ internal sealed class ParquetRecordSource : IRecordSource
                 var field = (DataField)_fields[c];
                 string? wrong = WrongType(field, kind);
                 if (wrong is not null) throw new DataFormatException(Path, $"column '{field.Name}', row group {group}: {wrong}");
-                // A column keeps its chunk, and so its buffers, from row group to row group: fresh arrays of a
-                // million rows each time were most of the garbage collector's work.
+                // A column keeps its chunk, and so its buffers, from row group to row group, rather than leave
+                // arrays of a million rows behind for the garbage collector at every row group.
                 Chunk chunk = _chunks[c] ??= Chunk.For(field);
                 chunk.Load(rows, field, _groupRows);
                 if (chunk.FirstInvalid() is int bad and >= 0)
