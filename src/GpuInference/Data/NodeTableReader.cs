@@ -11,7 +11,8 @@ public static class NodeTableReader
     /// blank vote2010 or one outside <see cref="NodeTableOptions.Vote2010Levels"/>, a repeated id, text that is not
     /// UTF-8, a repeated column name, a cut or damaged gzip file, or an empty file. A Parquet file gets the same
     /// checks, as <c>path: column 'c', row group g, row r: problem</c>, and a column of the wrong type (text where a
-    /// number is needed) or a cut file is an error too.
+    /// number is needed) or a cut file is an error too. A Parquet file of several row groups is read on every core
+    /// (<see cref="ParallelParquetNodes"/>), to the same table and the same errors.
     /// </summary>
     public static NodeTable Read(string path, NodeTableOptions? options = null)
     {
