@@ -8,6 +8,12 @@ internal sealed class CategoryCoder
 
     public string[] Levels => [.. _names];
 
+    /// <summary>How many levels have been coded.</summary>
+    public int Count => _utf8.Count;
+
+    /// <summary>The UTF-8 text of level <paramref name="code"/>, as coded.</summary>
+    public ReadOnlySpan<byte> Utf8Of(byte code) => _utf8[code];
+
     /// <summary>The level's code, adding the level when new; false when a 257th level would be needed.</summary>
     public bool TryCode(ReadOnlySpan<byte> text, out byte code)
     {

@@ -31,6 +31,15 @@ internal struct GrowableArray<T> where T : unmanaged
         _count += values.Length;
     }
 
+    /// <summary>Appends <paramref name="count"/> items left for the caller to fill, through the span returned.</summary>
+    public Span<T> Append(int count)
+    {
+        while (_items.LongLength - _count < count) Grow();
+        var added = _items.AsSpan(checked((int)_count), count);
+        _count += count;
+        return added;
+    }
+
     /// <summary>The items as an array of exactly <see cref="Count"/> entries (the backing array itself when it fits).</summary>
     public T[] ToTrimmedArray()
     {

@@ -27,13 +27,39 @@ internal sealed class NodeIdCollector(IRecordSource source, string column, int c
             return;
         }
         // The first non-integer id switches every id to text; canonical integers print back unchanged.
-        if (_strings is null)
+        SwitchToText();
+        _strings!.Add(System.Text.Encoding.UTF8.GetString(text));
+    }
+
+    /// <summary>Adds ids stored as integers, for a collector that has seen no text id (a row group read column by column).</summary>
+    public void AddIntegers(ReadOnlySpan<long> ids)
+    {
+        if (_strings is not null) throw new InvalidOperationException("ids are text already");
+        _integers.AddRange(ids);
+    }
+
+    /// <summary>
+    /// Appends the ids of <paramref name="later"/>, collected from the rows that follow these, as if one collector had
+    /// seen them all: integers while both hold integers, text for all once either holds text.
+    /// </summary>
+    public void Append(NodeIdCollector later)
+    {
+        if (_strings is null && later._strings is null)
         {
-            _strings = new List<string>(checked((int)_integers.Count * 2 + 16));
-            foreach (long earlier in _integers.Span) _strings.Add(earlier.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            _integers = default;
+            _integers.AddRange(later._integers.Span);
+            return;
         }
-        _strings.Add(System.Text.Encoding.UTF8.GetString(text));
+        SwitchToText();
+        if (later._strings is not null) _strings!.AddRange(later._strings);
+        else foreach (long id in later._integers.Span) _strings!.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private void SwitchToText()
+    {
+        if (_strings is not null) return;
+        _strings = new List<string>(checked((int)_integers.Count * 2 + 16));
+        foreach (long earlier in _integers.Span) _strings.Add(earlier.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _integers = default;
     }
 
     /// <summary>The index of every id added, or <see cref="DataFormatException"/> naming the lines of a repeated id.</summary>

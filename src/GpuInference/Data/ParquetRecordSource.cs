@@ -26,6 +26,7 @@ internal sealed class ParquetRecordSource : IRecordSource
     private int _group = -1;
     private int _row;
     private int _groupRows;
+    private int _endGroup; // the row group after the last one to read: all of them, unless limited to one
 
     private ParquetRecordSource(string path, FileStream file, ParquetReader reader)
     {
@@ -43,6 +44,7 @@ internal sealed class ParquetRecordSource : IRecordSource
         _chunks = new Chunk?[_fields.Length];
         _groupStarts = new long[reader.RowGroupCount + 1];
         for (int g = 0; g < reader.RowGroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + reader.RowGroups[g].RowCount;
+        _endGroup = reader.RowGroupCount;
     }
 
     /// <summary>True when the file starts with Parquet's magic bytes (whatever its name).</summary>
@@ -121,7 +123,7 @@ internal sealed class ParquetRecordSource : IRecordSource
             RecordCount++;
             return true;
         }
-        while (_group + 1 < _reader.RowGroupCount)
+        while (_group + 1 < _endGroup)
         {
             LoadGroup(_group + 1);
             if (_groupRows == 0) continue;
@@ -129,6 +131,29 @@ internal sealed class ParquetRecordSource : IRecordSource
             return true;
         }
         return false;
+    }
+
+    /// <summary>How many row groups the file has.</summary>
+    internal int RowGroupCount => _groupStarts.Length - 1;
+
+    /// <summary>How many rows row group <paramref name="group"/> holds.</summary>
+    internal long RowsIn(int group) => _groupStarts[group + 1] - _groupStarts[group];
+
+    /// <summary>
+    /// Limits the reading to row group <paramref name="group"/>, from its first row: <see cref="ReadRecord"/> goes
+    /// through its rows and then ends. Rows keep their place in the whole file (<see cref="Mark"/>, errors), so a
+    /// reader given one row group says what it would say reading the file from the start. Can be called again for
+    /// another row group, so that one open file serves several.
+    /// </summary>
+    internal void ReadOnlyRowGroup(int group)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(group);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, RowGroupCount);
+        _group = group - 1;
+        _row = 0;
+        _groupRows = 0;
+        _endGroup = group + 1;
+        RecordCount = _groupStarts[group];
     }
 
     /// <summary>True when column <paramref name="index"/> holds 64- or 32-bit signed integers, which <see cref="CopyIntegers"/> hands out as numbers.</summary>
@@ -141,7 +166,7 @@ internal sealed class ParquetRecordSource : IRecordSource
     internal bool ReadRowGroup(out int rows)
     {
         rows = 0;
-        while (_group + 1 < _reader.RowGroupCount)
+        while (_group + 1 < _endGroup)
         {
             LoadGroup(_group + 1);
             if (_groupRows == 0) continue;
@@ -159,6 +184,21 @@ internal sealed class ParquetRecordSource : IRecordSource
     /// </summary>
     internal void CopyIntegers(int index, Span<long> values, Span<bool> isNull) =>
         (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).CopyIntegers(values, isNull);
+
+    /// <summary>
+    /// Column <paramref name="index"/> of the row group <see cref="ReadRowGroup"/> loaded as the numbers
+    /// <see cref="TryGetStoredFiniteNumber"/> gives row by row, each null as NaN (what its empty text reads as); false
+    /// when the column holds text, or a NaN or infinite value (which its text makes an error).
+    /// </summary>
+    internal bool TryCopyNumbers(int index, Span<double> values) =>
+        (_chunks[index] ?? throw new InvalidOperationException($"column '{Header[index]}' was not asked for")).TryCopyNumbers(values);
+
+    /// <summary>Goes back to before the first row of the row group <see cref="ReadRowGroup"/> loaded, so that <see cref="ReadRecord"/> reads it row by row.</summary>
+    internal void RewindRowGroup()
+    {
+        _row = -1;
+        RecordCount = _groupStarts[_group];
+    }
 
     /// <summary>Makes row <paramref name="row"/> of the row group <see cref="ReadRowGroup"/> loaded the current record, to name it in an error.</summary>
     internal void SeekRow(int row) => _row = row;
@@ -213,8 +253,11 @@ internal sealed class ParquetRecordSource : IRecordSource
                 var field = (DataField)_fields[c];
                 string? wrong = WrongType(field, kind);
                 if (wrong is not null) throw new DataFormatException(Path, $"column '{field.Name}', row group {group}: {wrong}");
-                _chunks[c] = Chunk.Read(rows, field, _groupRows);
-                if (_chunks[c]!.FirstInvalid() is int bad and >= 0)
+                // A column keeps its chunk, and so its buffers, from row group to row group, rather than leave
+                // arrays of a million rows behind for the garbage collector at every row group.
+                Chunk chunk = _chunks[c] ??= Chunk.For(field);
+                chunk.Load(rows, field, _groupRows);
+                if (chunk.FirstInvalid() is int bad and >= 0)
                     throw ErrorAt(_groupStarts[group] + bad, c, "text that is not valid UTF-8 (or holds U+FFFD, the mark of bytes that were not; save the file as UTF-8)");
             }
         }
@@ -256,10 +299,16 @@ internal sealed class ParquetRecordSource : IRecordSource
         _file.Dispose();
     }
 
-    /// <summary>One column of one row group, read whole, giving each row as UTF-8 text.</summary>
+    /// <summary>One column of one row group, read whole, giving each row as UTF-8 text; loaded again for each row group.</summary>
     private abstract class Chunk
     {
         protected readonly byte[] Scratch = new byte[64];
+
+        /// <summary>Reads the column of <paramref name="rows"/>, <paramref name="count"/> rows, in place of the row group before.</summary>
+        public abstract void Load(ParquetRowGroupReader rows, DataField field, int count);
+
+        /// <summary><paramref name="buffer"/> with room for <paramref name="count"/> items: itself when it has, else a new one.</summary>
+        protected static T[] Room<T>(T[] buffer, int count) => buffer.Length >= count ? buffer : new T[count];
 
         public abstract ReadOnlySpan<byte> Cell(int row);
 
@@ -277,54 +326,53 @@ internal sealed class ParquetRecordSource : IRecordSource
             return false;
         }
 
+        /// <summary>The rows as finite numbers, nulls as NaN; false when the column holds no numbers or a value that is not finite.</summary>
+        public virtual bool TryCopyNumbers(Span<double> values) => false;
+
         /// <summary>The rows as numbers, nulls marked, for an integer column (see <see cref="HoldsSignedIntegers"/>).</summary>
         public virtual void CopyIntegers(Span<long> values, Span<bool> isNull) => throw new InvalidOperationException("not an integer column");
 
         /// <summary>The first row whose text is not UTF-8, or -1 (numbers always are).</summary>
         public virtual int FirstInvalid() => -1;
 
-        public static Chunk Read(ParquetRowGroupReader rows, DataField field, int count)
+        /// <summary>An empty chunk of the kind that reads <paramref name="field"/>.</summary>
+        public static Chunk For(DataField field)
         {
             Type type = field.ClrType;
-            if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>)) return new Binary(rows, field, count);
-            if (IsText(type)) return new Text(rows, field, count);
-            if (type == typeof(long)) return Values<long>.Read(rows, field, count);
-            if (type == typeof(int)) return Values<int>.Read(rows, field, count);
-            if (type == typeof(short)) return Values<short>.Read(rows, field, count);
-            if (type == typeof(sbyte)) return Values<sbyte>.Read(rows, field, count);
-            if (type == typeof(ulong)) return Values<ulong>.Read(rows, field, count);
-            if (type == typeof(uint)) return Values<uint>.Read(rows, field, count);
-            if (type == typeof(ushort)) return Values<ushort>.Read(rows, field, count);
-            if (type == typeof(byte)) return Values<byte>.Read(rows, field, count);
-            if (type == typeof(double)) return Values<double>.Read(rows, field, count);
-            if (type == typeof(float)) return Values<float>.Read(rows, field, count);
-            if (type == typeof(bool)) return new Flags(rows, field, count);
+            if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>)) return new Binary();
+            if (IsText(type)) return new Text();
+            if (type == typeof(long)) return new Values<long>();
+            if (type == typeof(int)) return new Values<int>();
+            if (type == typeof(short)) return new Values<short>();
+            if (type == typeof(sbyte)) return new Values<sbyte>();
+            if (type == typeof(ulong)) return new Values<ulong>();
+            if (type == typeof(uint)) return new Values<uint>();
+            if (type == typeof(ushort)) return new Values<ushort>();
+            if (type == typeof(byte)) return new Values<byte>();
+            if (type == typeof(double)) return new Values<double>();
+            if (type == typeof(float)) return new Values<float>();
+            if (type == typeof(bool)) return new Flags();
             throw new InvalidOperationException($"no reader for {type}");
         }
     }
 
     private sealed class Values<T> : Chunk where T : struct, IUtf8SpanFormattable
     {
-        private readonly T[]? _values;
-        private readonly T?[]? _nullable;
+        private T[]? _values;    // the rows of a column that cannot hold nulls
+        private T?[]? _nullable; // the rows of one that can
+        private int _count;
 
-        private Values(T[]? values, T?[]? nullable)
+        public override void Load(ParquetRowGroupReader rows, DataField field, int count)
         {
-            _values = values;
-            _nullable = nullable;
-        }
-
-        public static new Values<T> Read(ParquetRowGroupReader rows, DataField field, int count)
-        {
+            _count = count;
             if (field.IsNullable)
             {
-                var nullable = new T?[count];
-                rows.ReadAsync<T>(field, nullable.AsMemory()).GetAwaiter().GetResult();
-                return new Values<T>(null, nullable);
+                _nullable = Room(_nullable ?? [], count);
+                rows.ReadAsync<T>(field, _nullable.AsMemory(0, count)).GetAwaiter().GetResult();
+                return;
             }
-            var values = new T[count];
-            rows.ReadAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
-            return new Values<T>(values, null);
+            _values = Room(_values ?? [], count);
+            rows.ReadAsync<T>(field, _values.AsMemory(0, count)).GetAwaiter().GetResult();
         }
 
         public override void CopyIntegers(Span<long> values, Span<bool> isNull)
@@ -332,15 +380,26 @@ internal sealed class ParquetRecordSource : IRecordSource
             if (typeof(T) != typeof(long) && typeof(T) != typeof(int)) throw new InvalidOperationException("not a signed 64- or 32-bit integer column");
             if (_values is not null)
             {
-                for (int i = 0; i < _values.Length; i++) values[i] = ToInt64(_values[i]);
-                isNull[.._values.Length].Clear();
+                for (int i = 0; i < _count; i++) values[i] = ToInt64(_values[i]);
+                isNull[.._count].Clear();
                 return;
             }
-            for (int i = 0; i < _nullable!.Length; i++)
+            for (int i = 0; i < _count; i++)
             {
-                isNull[i] = _nullable[i] is null;
+                isNull[i] = _nullable![i] is null;
                 values[i] = _nullable[i] is T present ? ToInt64(present) : 0;
             }
+        }
+
+        public override bool TryCopyNumbers(Span<double> values)
+        {
+            for (int row = 0; row < _count; row++)
+            {
+                if (TryGetFiniteNumber(row, out values[row])) continue;
+                if (_values is not null || _nullable![row] is not null) return false; // NaN, an infinity, or a uint64 that is no long
+                values[row] = double.NaN;
+            }
+            return true;
         }
 
         private static long ToInt64(T value) => typeof(T) == typeof(long) ? (long)(object)value : (int)(object)value;
@@ -411,19 +470,20 @@ internal sealed class ParquetRecordSource : IRecordSource
     /// <summary>A boolean column, as 1 and 0 (how a 0/1 column reads in CSV).</summary>
     private sealed class Flags : Chunk
     {
-        private readonly bool?[] _values;
+        private bool?[] _values = [];
+        private bool[] _notNullable = [];
 
-        public Flags(ParquetRowGroupReader rows, DataField field, int count)
+        public override void Load(ParquetRowGroupReader rows, DataField field, int count)
         {
-            _values = new bool?[count];
+            _values = Room(_values, count);
             if (field.IsNullable)
             {
-                rows.ReadAsync<bool>(field, _values.AsMemory()).GetAwaiter().GetResult();
+                rows.ReadAsync<bool>(field, _values.AsMemory(0, count)).GetAwaiter().GetResult();
                 return;
             }
-            var values = new bool[count];
-            rows.ReadAsync<bool>(field, values.AsMemory()).GetAwaiter().GetResult();
-            for (int i = 0; i < count; i++) _values[i] = values[i];
+            _notNullable = Room(_notNullable, count);
+            rows.ReadAsync<bool>(field, _notNullable.AsMemory(0, count)).GetAwaiter().GetResult();
+            for (int i = 0; i < count; i++) _values[i] = _notNullable[i];
         }
 
         public override bool TryGetInteger(int row, out long value)
@@ -449,15 +509,17 @@ internal sealed class ParquetRecordSource : IRecordSource
     /// <summary>A binary column: its bytes as stored, so that bytes which are not UTF-8 are caught where they are used, never replaced.</summary>
     private sealed class Binary : Chunk
     {
-        private readonly byte[]?[] _values;
+        private byte[]?[] _values = [];
+        private int _count;
 
-        public Binary(ParquetRowGroupReader rows, DataField field, int count)
+        public override void Load(ParquetRowGroupReader rows, DataField field, int count)
         {
-            _values = new byte[]?[count];
-            rows.ReadAsync(field, _values.AsMemory()!).GetAwaiter().GetResult();
+            _count = count;
+            _values = Room(_values, count);
+            rows.ReadAsync(field, _values.AsMemory(0, count)!).GetAwaiter().GetResult();
         }
 
-        public override int FirstInvalid() => Array.FindIndex(_values, v => v is not null && !System.Text.Unicode.Utf8.IsValid(v));
+        public override int FirstInvalid() => Array.FindIndex(_values, 0, _count, v => v is not null && !System.Text.Unicode.Utf8.IsValid(v));
 
         public override ReadOnlySpan<byte> Cell(int row) => _values[row];
     }
@@ -470,40 +532,51 @@ internal sealed class ParquetRecordSource : IRecordSource
     /// </summary>
     private sealed class Text : Chunk
     {
-        private readonly ReadOnlyMemory<char>[] _values; // the non-null values, in row order
-        private readonly int[]? _valueOfRow;             // each row's place in _values, -1 for null; null when no row can be null
+        private ReadOnlyMemory<char>[] _values = []; // the non-null values, in row order
+        private int[] _valueOfRow = [];              // each row's place in _values, -1 for null, when rows can be null
+        private bool _nullable;
+        private int[] _levels = [];
+        private string?[] _strings = [];
+        private int _count;
         private byte[] _utf8 = new byte[256];
 
-        public Text(ParquetRowGroupReader rows, DataField field, int count)
+        public override void Load(ParquetRowGroupReader rows, DataField field, int count)
         {
-            _values = new ReadOnlyMemory<char>[count];
-            int[]? levels = field.IsNullable ? new int[count] : null;
+            _count = count;
+            _nullable = field.IsNullable;
+            _values = Room(_values, count);
+            Memory<int>? levels = null;
+            if (_nullable)
+            {
+                _levels = Room(_levels, count);
+                levels = _levels.AsMemory(0, count);
+            }
             if (field.ClrType == typeof(ReadOnlyMemory<char>))
             {
-                rows.ReadRawAsync<ReadOnlyMemory<char>>(field, _values.AsMemory(), levels?.AsMemory(), null).GetAwaiter().GetResult();
+                rows.ReadRawAsync<ReadOnlyMemory<char>>(field, _values.AsMemory(0, count), levels, null).GetAwaiter().GetResult();
             }
             else
             {
                 // Read as strings where the column is shown as strings; nulls then stand in their rows, so pack them here.
-                var strings = new string?[count];
-                rows.ReadAsync(field, strings.AsMemory()!).GetAwaiter().GetResult();
+                _strings = Room(_strings, count);
+                rows.ReadAsync(field, _strings.AsMemory(0, count)!).GetAwaiter().GetResult();
                 int packed = 0;
                 for (int row = 0; row < count; row++)
                 {
-                    if (levels is not null) levels[row] = strings[row] is null ? 0 : field.MaxDefinitionLevel;
-                    if (strings[row] is string value) _values[packed++] = value.AsMemory();
+                    if (_nullable) _levels[row] = _strings[row] is null ? 0 : field.MaxDefinitionLevel;
+                    if (_strings[row] is string value) _values[packed++] = value.AsMemory();
                 }
             }
-            if (levels is null) return;
-            _valueOfRow = new int[count];
+            if (!_nullable) return;
+            _valueOfRow = Room(_valueOfRow, count);
             int next = 0;
-            for (int row = 0; row < count; row++) _valueOfRow[row] = levels[row] == field.MaxDefinitionLevel ? next++ : -1;
+            for (int row = 0; row < count; row++) _valueOfRow[row] = _levels[row] == field.MaxDefinitionLevel ? next++ : -1;
         }
 
         /// <summary>The first row whose text holds U+FFFD (bytes that were not UTF-8), or -1.</summary>
         public override int FirstInvalid()
         {
-            for (int row = 0; row < (_valueOfRow?.Length ?? _values.Length); row++)
+            for (int row = 0; row < _count; row++)
             {
                 if (TryGetValue(row, out var value) && value.Span.Contains('\uFFFD')) return row;
             }
@@ -520,7 +593,7 @@ internal sealed class ParquetRecordSource : IRecordSource
 
         private bool TryGetValue(int row, out ReadOnlyMemory<char> value)
         {
-            int at = _valueOfRow is null ? row : _valueOfRow[row];
+            int at = _nullable ? _valueOfRow[row] : row;
             value = at >= 0 ? _values[at] : default;
             return at >= 0;
         }

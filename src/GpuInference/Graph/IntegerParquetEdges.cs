@@ -41,46 +41,29 @@ internal static class IntegerParquetEdges
         var allTargets = new int[groupStarts[^1]];
         var kept = new int[groups];
         var dropped = new long[groups];
-        int nextGroup = -1;
-        bool failed = false;
-        Parallel.For(0, Math.Min(Environment.ProcessorCount, Math.Max(1, groups)), _ =>
+        bool read = ParallelRowGroups.TryRun(groups, () => new Worker(path, sourceColumn, targetColumn), (worker, group) =>
         {
-            try
+            int rows = checked((int)(groupStarts[group + 1] - groupStarts[group]));
+            if (rows == 0) return;
+            using var rowGroup = worker.File.Reader.OpenRowGroupReader(group);
+            var groupSources = allSources.AsSpan((int)groupStarts[group], rows);
+            var groupTargets = allTargets.AsSpan((int)groupStarts[group], rows);
+            worker.Scratch.LookUp(rowGroup, worker.Source, ids, groupSources);
+            worker.Scratch.LookUp(rowGroup, worker.Target, ids, groupTargets);
+            int keep = 0;
+            for (int row = 0; row < rows; row++)
             {
-                using var opened = new OpenedFile(path);
-                var reader = opened.Reader;
-                DataField source = Field(reader, sourceColumn), target = Field(reader, targetColumn);
-                var scratch = new Scratch();
-                int group;
-                while (!Volatile.Read(ref failed) && (group = Interlocked.Increment(ref nextGroup)) < groups)
-                {
-                    int rows = checked((int)(groupStarts[group + 1] - groupStarts[group]));
-                    if (rows == 0) continue;
-                    using var rowGroup = reader.OpenRowGroupReader(group);
-                    var groupSources = allSources.AsSpan((int)groupStarts[group], rows);
-                    var groupTargets = allTargets.AsSpan((int)groupStarts[group], rows);
-                    scratch.LookUp(rowGroup, source, ids, groupSources);
-                    scratch.LookUp(rowGroup, target, ids, groupTargets);
-                    int keep = 0;
-                    for (int row = 0; row < rows; row++)
-                    {
-                        if ((groupSources[row] | groupTargets[row]) < 0) continue;
-                        groupSources[keep] = groupSources[row];
-                        groupTargets[keep] = groupTargets[row];
-                        keep++;
-                    }
-                    if (keep < rows && !dropUnknown) Volatile.Write(ref failed, true);
-                    kept[group] = keep;
-                    dropped[group] = rows - keep;
-                }
+                if ((groupSources[row] | groupTargets[row]) < 0) continue;
+                groupSources[keep] = groupSources[row];
+                groupTargets[keep] = groupTargets[row];
+                keep++;
             }
-            catch (Exception)
-            {
-                // Whatever went wrong, the sequential reader meets it again and names the row group.
-                Volatile.Write(ref failed, true);
-            }
+            // An unknown or null id that is not to be dropped: the sequential reader names its row.
+            if (keep < rows && !dropUnknown) throw new InvalidDataException("an unknown or null id");
+            kept[group] = keep;
+            dropped[group] = rows - keep;
         });
-        if (failed) return false;
+        if (!read) return false;
 
         // Close the gaps that dropped edges left at the end of their row groups.
         long write = 0;
@@ -126,6 +109,35 @@ internal static class IntegerParquetEdges
             Reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _file.Dispose();
         }
+    }
+
+    /// <summary>One worker's reader of the file, its id columns and its buffers, kept from row group to row group.</summary>
+    private sealed class Worker : IDisposable
+    {
+        public Worker(string path, string sourceColumn, string targetColumn)
+        {
+            File = new OpenedFile(path);
+            try
+            {
+                Source = Field(File.Reader, sourceColumn);
+                Target = Field(File.Reader, targetColumn);
+            }
+            catch
+            {
+                File.Dispose();
+                throw;
+            }
+        }
+
+        public OpenedFile File { get; }
+
+        public DataField Source { get; }
+
+        public DataField Target { get; }
+
+        public Scratch Scratch { get; } = new();
+
+        public void Dispose() => File.Dispose();
     }
 
     private static DataField Field(ParquetReader reader, string name) =>

@@ -35,7 +35,33 @@ internal static class ParquetTestFiles
     }
 
     /// <summary>Writes <paramref name="columns"/> (all of one length) in row groups of <paramref name="rowGroupRows"/>.</summary>
-    public static string Write(string path, int rowGroupRows, params Column[] columns)
+    public static string Write(string path, int rowGroupRows, params Column[] columns) => Write(path, rowGroupRows, new ParquetOptions(), columns);
+
+    /// <summary>As <see cref="Write(string, int, Column[])"/>, with every text column dictionary-encoded (each distinct value stored once per row group).</summary>
+    public static string WriteDictionaryText(string path, int rowGroupRows, params Column[] columns)
+    {
+        var options = new ParquetOptions();
+        foreach (Column column in columns.Where(c => c.Values is string[])) options.ColumnEncodingHints[column.Name] = EncodingHint.Dictionary;
+        return Write(path, rowGroupRows, options, columns);
+    }
+
+    /// <summary>The encodings each column chunk of the file lists, by column name, over all row groups.</summary>
+    public static Dictionary<string, string[]> Encodings(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        try
+        {
+            return reader.RowGroups.SelectMany(g => g.RowGroup.Columns).GroupBy(c => c.MetaData!.PathInSchema[0])
+                .ToDictionary(g => g.Key, g => g.SelectMany(c => c.MetaData!.Encodings.Select(e => e.ToString())).Distinct().ToArray());
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static string Write(string path, int rowGroupRows, ParquetOptions options, Column[] columns)
     {
         DataField[] fields = [.. columns.Select(c => c.Values switch
         {
@@ -50,7 +76,7 @@ internal static class ParquetTestFiles
         })];
         int rows = columns[0].Values.Length;
         using var stream = File.Create(path);
-        var writer = ParquetWriter.CreateAsync(new ParquetSchema(fields), stream).GetAwaiter().GetResult();
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, options).GetAwaiter().GetResult();
         try
         {
             for (int start = 0; start < rows; start += rowGroupRows)
