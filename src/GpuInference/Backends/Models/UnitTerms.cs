@@ -218,12 +218,6 @@ internal sealed unsafe class UnitTerms
         for (; p < lanes; p++) values[p] = counts[p];
     }
 
-    /// <summary>
-    /// BitMasks[m] has lane j all ones where bit j of m is set: ANDed with a broadcast value it gives the value in the
-    /// lanes whose permutation put the unit in the level, and +0 elsewhere, one vector at a time.
-    /// </summary>
-    private static readonly Vector<double>[] BitMasks = BuildBitMasks();
-
     /// <summary>values[p] |= level where bit p of <paramref name="word"/> is set (the levels of an atom never overlap).</summary>
     private static void SelectLevel(ulong word, double level, Span<double> values, int lanes)
     {
@@ -232,22 +226,9 @@ internal sealed unsafe class UnitTerms
         ulong mask = (1UL << step) - 1;
         for (int p = 0; p < lanes; p += step)
         {
-            Vector<double> selected = Vector.BitwiseAnd(BitMasks[(int)((word >> p) & mask)], value);
+            Vector<double> selected = Vector.BitwiseAnd(LaneMasks.Of[(int)((word >> p) & mask)], value);
             Vector.BitwiseOr(new Vector<double>(values[p..]), selected).CopyTo(values[p..]);
         }
-    }
-
-    private static Vector<double>[] BuildBitMasks()
-    {
-        int step = Vector<double>.Count;
-        var masks = new Vector<double>[1 << step];
-        var lanes = new long[step];
-        for (int m = 0; m < masks.Length; m++)
-        {
-            for (int j = 0; j < step; j++) lanes[j] = (m >> j & 1) != 0 ? -1L : 0L;
-            masks[m] = Vector.AsVectorDouble(new Vector<long>(lanes));
-        }
-        return masks;
     }
 
     private static void Fill<TExposure>(
