@@ -12,12 +12,6 @@ public sealed unsafe class CpuModelBackend : IModelBackend
 {
     private const int W = ModelSlots.Width;
 
-    /// <summary>
-    /// Units whose terms the first pass keeps at once: each sum is then loaded and stored once per block, not once per
-    /// unit, while still adding the units one by one in order (the same bits as the device's unit-by-unit sums).
-    /// </summary>
-    private const int Block = 4;
-
     private readonly ModelProblem _problem;
     private readonly ModelSlots _slots;
     private readonly ParallelOptions _parallel;
@@ -50,40 +44,34 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
         int lanes = LaneMath.Lanes(count);
         bool[] hostSummed = problem.HostSummedTerms;
-        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>((1 + Block) * k * W, pinned: true), (chunk, _, scratch) =>
+        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>(k * W, pinned: true), (chunk, _, run) =>
         {
             UnitTerms terms = _terms.Value!;
             partials.AsSpan(chunk * slots.FirstPass * W, slots.FirstPass * W).Clear();
             bool wholeGroups = problem.ChunkGroup[chunk] < 0;
-            fixed (double* sums = &partials[chunk * slots.FirstPass * W], x = terms.Values, running = scratch, groups = groupSums, y = problem.Outcome, q = problem.Basis)
+            fixed (double* sums = &partials[chunk * slots.FirstPass * W], x = terms.Values, running = run, groups = groupSums)
             {
                 // A chunk of whole groups sums each group's terms in a running total, written out when the group ends.
                 double* s = wholeGroups ? running : sums + slots.Sum * W;
-                double* block = running + k * W; // [unit of the block][term][p]
-                new Span<double>(running, k * W).Clear();
+                Array.Clear(run);
                 int first = problem.ChunkStart[chunk], end = problem.ChunkStart[chunk + 1];
-                for (int start = first; start < end; start += Block)
+                for (int unit = first; unit < end; unit++)
                 {
-                    int size = Math.Min(Block, end - start);
-                    for (int b = 0; b < size; b++)
-                    {
-                        int unit = start + b;
-                        terms.Evaluate(words, unit, lanes);
-                        Buffer.MemoryCopy(x, block + b * k * W, k * W * sizeof(double), k * W * sizeof(double));
-                        for (int a = 0; a < k; a++) LaneMath.Add(s + a * W, x + a * W, lanes);
-                        if (wholeGroups && EndsRun(problem.UnitGroup, unit, end)) FlushRun(running, groups, problem.UnitGroup[unit], k);
-                    }
+                    terms.Evaluate(words, unit, lanes);
+                    double y = problem.Outcome[unit];
                     for (int a = 0; a < k; a++)
                     {
-                        double* xa = block + a * W;
-                        for (int b = 0; b <= a; b++) LaneMath.AddProducts(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, block + b * W, k * W, size, lanes);
+                        double* xa = x + a * W;
+                        LaneMath.Add(s + a * W, xa, lanes);
+                        for (int b = 0; b <= a; b++) LaneMath.AddProduct(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, lanes);
                         if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
-                        LaneMath.AddScaledUnits(sums + (slots.Response + a) * W, xa, k * W, y + start, size, lanes);
-                        for (int j = 0; j < basis; j++) LaneMath.AddScaledUnits(sums + (slots.Basis + j * k + a) * W, xa, k * W, q + (long)j * units + start, size, lanes);
+                        LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
+                        for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
                     }
+                    if (wholeGroups && EndsRun(problem.UnitGroup, unit, end)) FlushRun(running, groups, problem.UnitGroup[unit], k);
                 }
             }
-            return scratch;
+            return run;
         }, _ => { });
     }
 

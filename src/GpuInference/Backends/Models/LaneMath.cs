@@ -26,29 +26,11 @@ internal static unsafe class LaneMath
         for (int p = 0; p < n; p += Step) *(Vector<double>*)(sum + p) += *(Vector<double>*)(a + p) * *(Vector<double>*)(b + p);
     }
 
-    /// <summary>
-    /// sum += a_u · b_u for u = 0 .. units − 1 in turn (unit u's lanes at u · stride), each product rounded and added
-    /// in order, exactly as unit-by-unit calls of <see cref="AddProduct"/>, with the sum kept in a register between units.
-    /// </summary>
-    public static void AddProducts(double* sum, double* a, double* b, int stride, int units, int n)
+    /// <summary>sum += a · s.</summary>
+    public static void AddScaled(double* sum, double* a, double s, int n)
     {
-        for (int p = 0; p < n; p += Step)
-        {
-            Vector<double> total = *(Vector<double>*)(sum + p);
-            for (int u = 0; u < units; u++) total += *(Vector<double>*)(a + u * stride + p) * *(Vector<double>*)(b + u * stride + p);
-            *(Vector<double>*)(sum + p) = total;
-        }
-    }
-
-    /// <summary>sum += a_u · s[u] for u = 0 .. units − 1 in turn, as <see cref="AddProducts"/> does for two lane vectors.</summary>
-    public static void AddScaledUnits(double* sum, double* a, int stride, double* s, int units, int n)
-    {
-        for (int p = 0; p < n; p += Step)
-        {
-            Vector<double> total = *(Vector<double>*)(sum + p);
-            for (int u = 0; u < units; u++) total += *(Vector<double>*)(a + u * stride + p) * new Vector<double>(s[u]);
-            *(Vector<double>*)(sum + p) = total;
-        }
+        var scale = new Vector<double>(s);
+        for (int p = 0; p < n; p += Step) *(Vector<double>*)(sum + p) += *(Vector<double>*)(a + p) * scale;
     }
 
     /// <summary>target −= s · c.</summary>
