@@ -138,8 +138,8 @@ public sealed unsafe class ChangedNodeSums
 
     /// <summary>
     /// The sums of the batch in <paramref name="words"/> (as <see cref="IndicatorWords"/> fills them, bits at and
-    /// above <paramref name="count"/> clear). Sixteen permutations per worker, each scanning every node's words in
-    /// node order.
+    /// above <paramref name="count"/> clear). The permutations are split between the workers, each scanning every
+    /// node's words in node order for its own lanes.
     /// </summary>
     public void Sum(ulong[] words, int count, ParallelOptions parallel)
     {
@@ -147,10 +147,13 @@ public sealed unsafe class ChangedNodeSums
         ulong batch = count == W ? ulong.MaxValue : (1UL << count) - 1;
         int stride = _terms.Length * _width;
         var changes = new double[stride * W];
-        const int Part = 16;
-        Parallel.For(0, (count + Part - 1) / Part, parallel, part =>
+        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        int workers = threads >= 4 ? 4 : threads >= 2 ? 2 : 1;
+        int part = W / workers; // a whole number of vectors: 64, 32 or 16 lanes
+        Parallel.For(0, workers, parallel, worker =>
         {
-            ulong mine = batch & (0xFFFFUL << (Part * part));
+            ulong mine = batch & (ulong.MaxValue >> (W - part) << (part * worker));
+            if (mine == 0) return;
             fixed (double* sums = changes)
             {
                 AddChanges(words, mine, sums);
@@ -172,7 +175,8 @@ public sealed unsafe class ChangedNodeSums
         int indicators = problem.IndicatorCount, width = _width;
         int step = Vector<double>.Count;
         ulong stepMask = (1UL << step) - 1;
-        Span<double> row = stackalloc double[width];
+        Span<double> own = stackalloc double[width];
+        Span<Vector<double>> values = stackalloc Vector<double>[width];
         for (long node = 0; node < problem.NodeCount; node++)
         {
             for (int i = 0; i < indicators; i++)
@@ -184,43 +188,41 @@ public sealed unsafe class ChangedNodeSums
                 if (differs == 0) continue;
                 foreach (Column column in columns)
                 {
-                    Row(column, node, row);
-                    for (int c = 0; c < width; c++)
+                    ReadOnlySpan<double> row = Row(column, node, own);
+                    for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
+                    double* sum = changes + column.Host * width * W;
+                    for (ulong rest = differs; rest != 0;)
                     {
-                        var value = new Vector<double>(row[c]);
-                        double* sum = changes + (column.Host * width + c) * W;
-                        for (ulong rest = differs; rest != 0;)
+                        int p = BitOperations.TrailingZeroCount(rest) / step * step;
+                        Vector<double> mask = LaneMasks.Of[(int)((differs >> p) & stepMask)];
+                        for (int c = 0; c < width; c++)
                         {
-                            int p = BitOperations.TrailingZeroCount(rest) / step * step;
-                            Vector<double> added = Vector.BitwiseAnd(LaneMasks.Of[(int)((differs >> p) & stepMask)], value);
-                            if (_baselineSet[i]) *(Vector<double>*)(sum + p) -= added;
-                            else *(Vector<double>*)(sum + p) += added;
-                            rest &= ~(stepMask << p);
+                            Vector<double> added = Vector.BitwiseAnd(mask, values[c]);
+                            if (_baselineSet[i]) *(Vector<double>*)(sum + c * W + p) -= added;
+                            else *(Vector<double>*)(sum + c * W + p) += added;
                         }
+                        rest &= ~(stepMask << p);
                     }
                 }
             }
         }
     }
 
-    /// <summary>ρ of <paramref name="node"/> for one column: ỹ then each basis column.</summary>
-    private void Row(Column column, long node, Span<double> row)
+    /// <summary>ρ of <paramref name="node"/> for one column (ỹ then each basis column): a family's row, or an own value's, written into <paramref name="own"/>.</summary>
+    private ReadOnlySpan<double> Row(Column column, long node, Span<double> own)
     {
-        if (column.Family >= 0)
-        {
-            _families[column.Family].AsSpan((int)(node * _width), _width).CopyTo(row);
-            return;
-        }
+        if (column.Family >= 0) return _families[column.Family].AsSpan((int)(node * _width), _width);
         ModelProblem problem = _problem;
         int units = problem.UnitCount;
         if (node >= units)
         {
-            row.Clear();
-            return;
+            own.Clear();
+            return own;
         }
         double value = column.Factor < 0 ? column.Value : column.Value * problem.FixedFactors[column.Factor][node];
-        row[0] = value * problem.Outcome[node];
-        for (int j = 0; j < problem.BasisCount; j++) row[1 + j] = value * problem.Basis[(long)j * units + node];
+        own[0] = value * problem.Outcome[node];
+        for (int j = 0; j < problem.BasisCount; j++) own[1 + j] = value * problem.Basis[(long)j * units + node];
+        return own;
     }
 
     /// <summary>
@@ -277,8 +279,8 @@ public sealed unsafe class ChangedNodeSums
                 if (!_baselineSet[i]) continue;
                 foreach (Column column in _columns[i])
                 {
-                    Row(column, node, row);
-                    for (int c = 0; c < width; c++) sums[column.Host * width + c] += row[c];
+                    ReadOnlySpan<double> values = Row(column, node, row);
+                    for (int c = 0; c < width; c++) sums[column.Host * width + c] += values[c];
                 }
             }
         }
