@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using GpuInference.Kernels.Exposures;
 
 namespace GpuInference.Backends.Models;
@@ -38,6 +40,9 @@ public sealed unsafe class ChangedNodeSums
 
     /// <summary>Per (exposure kind, fixed factor): ρ of every node, [node · width + c].</summary>
     private readonly double[][] _families;
+
+    /// <summary>The address of each family's pinned array.</summary>
+    private readonly nint[] _familyRows;
 
     /// <summary>Per indicator: the columns its bit enters (empty for indicators no summed term reads).</summary>
     private readonly Column[][] _columns;
@@ -89,6 +94,7 @@ public sealed unsafe class ChangedNodeSums
             columns[problem.AtomIndicator[atom]].Add(new Column(h, family, 0, factor));
         }
         _families = [.. families];
+        _familyRows = [.. _families.Select(f => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(f)))];
         _columns = [.. columns.Select(c => c.ToArray())];
         _baselineSet = [.. problem.Indicators.Select(set => problem.BaselineCode < set.Length && set[problem.BaselineCode])];
         _baseline = Baseline();
@@ -175,48 +181,57 @@ public sealed unsafe class ChangedNodeSums
         int indicators = problem.IndicatorCount, width = _width;
         int step = Vector<double>.Count;
         ulong stepMask = (1UL << step) - 1;
-        Span<double> own = stackalloc double[width];
-        Span<Vector<double>> values = stackalloc Vector<double>[width];
-        for (long node = 0; node < problem.NodeCount; node++)
+        Vector<double>[] masks = LaneMasks.Of;
+        double* own = stackalloc double[width];
+        Vector<double>* values = stackalloc Vector<double>[width];
+        fixed (ulong* allWords = words)
         {
-            for (int i = 0; i < indicators; i++)
+            for (long node = 0; node < problem.NodeCount; node++)
             {
-                Column[] columns = _columns[i];
-                if (columns.Length == 0) continue;
-                ulong baseline = _baselineSet[i] ? mine : 0;
-                ulong differs = (words[node * indicators + i] ^ baseline) & mine;
-                if (differs == 0) continue;
-                foreach (Column column in columns)
+                ulong* nodeWords = allWords + node * indicators;
+                for (int i = 0; i < indicators; i++)
                 {
-                    ReadOnlySpan<double> row = Row(column, node, own);
-                    for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
-                    double* sum = changes + column.Host * width * W;
-                    for (ulong rest = differs; rest != 0;)
+                    Column[] columns = _columns[i];
+                    if (columns.Length == 0) continue;
+                    bool set = _baselineSet[i];
+                    ulong differs = (nodeWords[i] ^ (set ? mine : 0)) & mine;
+                    if (differs == 0) continue;
+                    for (int index = 0; index < columns.Length; index++)
                     {
-                        int p = BitOperations.TrailingZeroCount(rest) / step * step;
-                        Vector<double> mask = LaneMasks.Of[(int)((differs >> p) & stepMask)];
-                        for (int c = 0; c < width; c++)
+                        ref readonly Column column = ref columns[index];
+                        double* row = Row(column, node, own);
+                        for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
+                        double* sum = changes + column.Host * width * W;
+                        for (ulong rest = differs; rest != 0;)
                         {
-                            Vector<double> added = Vector.BitwiseAnd(mask, values[c]);
-                            if (_baselineSet[i]) *(Vector<double>*)(sum + c * W + p) -= added;
-                            else *(Vector<double>*)(sum + c * W + p) += added;
+                            int p = BitOperations.TrailingZeroCount(rest) / step * step;
+                            Vector<double> mask = masks[(int)((differs >> p) & stepMask)];
+                            double* at = sum + p;
+                            if (set)
+                            {
+                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) -= Vector.BitwiseAnd(mask, values[c]);
+                            }
+                            else
+                            {
+                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) += Vector.BitwiseAnd(mask, values[c]);
+                            }
+                            rest &= ~(stepMask << p);
                         }
-                        rest &= ~(stepMask << p);
                     }
                 }
             }
         }
     }
 
-    /// <summary>ρ of <paramref name="node"/> for one column (ỹ then each basis column): a family's row, or an own value's, written into <paramref name="own"/>.</summary>
-    private ReadOnlySpan<double> Row(Column column, long node, Span<double> own)
+    /// <summary>ρ of <paramref name="node"/> for one column (ỹ then each basis column): a family's row in place, or an own value's, written into <paramref name="own"/>.</summary>
+    private double* Row(in Column column, long node, double* own)
     {
-        if (column.Family >= 0) return _families[column.Family].AsSpan((int)(node * _width), _width);
+        if (column.Family >= 0) return (double*)_familyRows[column.Family] + node * _width;
         ModelProblem problem = _problem;
         int units = problem.UnitCount;
         if (node >= units)
         {
-            own.Clear();
+            new Span<double>(own, _width).Clear();
             return own;
         }
         double value = column.Factor < 0 ? column.Value : column.Value * problem.FixedFactors[column.Factor][node];
@@ -234,7 +249,7 @@ public sealed unsafe class ChangedNodeSums
     {
         ModelProblem problem = _problem;
         int width = _width, units = problem.UnitCount;
-        var rho = new double[(long)problem.NodeCount * width];
+        double[] rho = GC.AllocateArray<double>(problem.NodeCount * width, pinned: true); // read by address in every batch
         float[]? weights = problem.Weights;
         for (int u = 0; u < units; u++)
         {
@@ -271,7 +286,7 @@ public sealed unsafe class ChangedNodeSums
         ModelProblem problem = _problem;
         int width = _width, units = problem.UnitCount, k = problem.TermCount;
         var sums = new double[_terms.Length * width];
-        Span<double> row = stackalloc double[width];
+        double* own = stackalloc double[width];
         for (long node = 0; node < problem.NodeCount; node++)
         {
             for (int i = 0; i < problem.IndicatorCount; i++)
@@ -279,8 +294,8 @@ public sealed unsafe class ChangedNodeSums
                 if (!_baselineSet[i]) continue;
                 foreach (Column column in _columns[i])
                 {
-                    ReadOnlySpan<double> values = Row(column, node, row);
-                    for (int c = 0; c < width; c++) sums[column.Host * width + c] += values[c];
+                    double* row = Row(column, node, own);
+                    for (int c = 0; c < width; c++) sums[column.Host * width + c] += row[c];
                 }
             }
         }
