@@ -133,7 +133,7 @@ public sealed unsafe class ChangedNodeSums
         return summed;
     }
 
-    /// <summary>Σ m ỹ of term t under permutation p of the last <see cref="Sum"/>.</summary>
+    /// <summary>Σ m ỹ of the h-th summed term under permutation p of the last <see cref="Sum"/>.</summary>
     public double Response(int h, int p) => _sums[(h * _width) * W + p];
 
     /// <summary>Σ q_j m of the h-th summed term under permutation p of the last <see cref="Sum"/>.</summary>
