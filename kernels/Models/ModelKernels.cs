@@ -24,7 +24,8 @@ public static class ModelKernels
     public const int MaxTerms = 12;
 
     /// <summary>
-    /// First pass: S = Σ t, M = Σ t tᵀ (lower triangle), R = Σ t ỹ, C = Σ q tᵀ per chunk and permutation; slots in
+    /// First pass: S = Σ t, M = Σ t tᵀ (lower triangle), R = Σ t ỹ, C = Σ q tᵀ per chunk and permutation (R and C
+    /// only for the terms the host does not sum from the changed nodes, <c>ModelView.HostSummed</c>); slots in
     /// that order, as the host's <c>ModelSlots</c> numbers them. A chunk of whole groups (chunk group −1) writes each
     /// group's S into <paramref name="groupSums"/> ([group][term][p]) when the group ends, not into its S slots.
     /// </summary>
@@ -63,6 +64,7 @@ public static class ModelKernels
                     long cross = origin + (long)(k + a * (a + 1) / 2 + b) * W;
                     partials[cross] = partials[cross] + RoundedProduct.Of(ta, terms[b], zero);
                 }
+                if (model.HostSummed[a] != 0) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the host
                 long response = origin + (long)(k + pairs + a) * W;
                 partials[response] = partials[response] + RoundedProduct.Of(ta, y, zero);
                 for (int j = 0; j < model.BasisCount; j++)

@@ -28,6 +28,9 @@ public struct ModelView
     public ArrayView<int> TermAtoms;
     public ArrayView<int> TermFixedFactor;
 
+    /// <summary>Per term: 1 when the host sums its Σ m ỹ and Σ q mᵀ from the changed nodes, so the kernels skip them.</summary>
+    public ArrayView<int> HostSummed;
+
     /// <summary>Fixed factor f of unit i at [f · Units + i].</summary>
     public ArrayView<double> FixedFactors;
 

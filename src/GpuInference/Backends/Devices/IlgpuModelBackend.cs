@@ -137,6 +137,7 @@ internal sealed class IlgpuModelBackend : IModelBackend
         TermStart = Copy(problem.TermStart),
         TermAtoms = Copy(problem.TermAtoms),
         TermFixedFactor = Copy(problem.TermFixedFactor),
+        HostSummed = Copy([.. problem.HostSummedTerms.Select(summed => summed ? 1 : 0)]),
         FixedFactors = Copy([.. problem.FixedFactors.SelectMany(f => f)]),
         Outcome = Copy(problem.Outcome),
         Basis = Copy(problem.Basis),

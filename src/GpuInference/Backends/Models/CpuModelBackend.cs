@@ -43,6 +43,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
         int lanes = LaneMath.Lanes(count);
+        bool[] hostSummed = problem.HostSummedTerms;
         Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>(k * W, pinned: true), (chunk, _, run) =>
         {
             UnitTerms terms = _terms.Value!;
@@ -63,6 +64,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                         double* xa = x + a * W;
                         LaneMath.Add(s + a * W, xa, lanes);
                         for (int b = 0; b <= a; b++) LaneMath.AddProduct(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, lanes);
+                        if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
                         LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
                         for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
                     }

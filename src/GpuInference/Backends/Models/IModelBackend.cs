@@ -36,7 +36,9 @@ public interface IModelBackend : IDisposable
     /// <paramref name="words"/> ([node · indicators + i], bit p = permutation p), and each chunk's S, M, R and C
     /// written to <paramref name="partials"/> ([chunk][slot][p], <see cref="ModelSlots.FirstPass"/> slots); a chunk
     /// of whole groups (<see cref="ModelProblem.ChunkGroup"/> −1) writes each group's S into
-    /// <paramref name="groupSums"/> ([group][term][p]) instead.
+    /// <paramref name="groupSums"/> ([group][term][p]) instead. R and C of the terms in
+    /// <see cref="ModelProblem.HostSummedTerms"/> may be left unwritten: the fit takes them from the host's
+    /// <see cref="ChangedNodeSums"/>.
     /// </summary>
     void Moments(ulong[] words, int count, double[] partials, double[] groupSums);
 

@@ -141,6 +141,20 @@ public sealed class ModelProblem
     /// </summary>
     public required int[] ChunkGroup { get; init; }
 
+    /// <summary>
+    /// The code most nodes hold under the observed assignment: <see cref="ChangedNodeSums"/> sums the linear terms
+    /// from the nodes whose indicators differ from this code's.
+    /// </summary>
+    public int BaselineCode { get; init; }
+
+    private bool[]? _hostSummedTerms;
+
+    /// <summary>
+    /// Per term: whether the host takes its Σ m ỹ and Σ q mᵀ from the changed nodes (<see cref="ChangedNodeSums.Terms"/>);
+    /// a backend may leave those slots of its partials unwritten, since the fit reads them from the host.
+    /// </summary>
+    public bool[] HostSummedTerms => _hostSummedTerms ??= ChangedNodeSums.Terms(this);
+
     /// <summary>Whether any atom reads tie weights.</summary>
     public bool Weighted => Weights is not null;
 }

@@ -81,9 +81,10 @@ internal sealed unsafe class UnitTerms
             switch (kind)
             {
                 case ExposureCodes.Count: Widen(counts, values, lanes); break; // CountExposure's value is the count itself
-                case ExposureCodes.Share: Fill(default(ShareExposure), counts, degree, treated, weight, values, lanes); break;
-                case ExposureCodes.Any: Fill(default(AnyExposure), counts, degree, treated, weight, values, lanes); break;
-                case ExposureCodes.AtLeast: Fill(new AtLeastExposure(problem.AtomParameter[a]), counts, degree, treated, weight, values, lanes); break;
+                // The kinds of the counts alone, as whole vectors: the same bits as their structs' scalar Value.
+                case ExposureCodes.Share: Share(counts, degree, values, lanes); break;
+                case ExposureCodes.Any: AtLeast(counts, 1, values, lanes); break;
+                case ExposureCodes.AtLeast: AtLeast(counts, problem.AtomParameter[a], values, lanes); break;
                 case ExposureCodes.WeightedSum: Fill(default(WeightedSumExposure), counts, degree, treated, weight, values, lanes); break;
                 default: Fill(default(WeightedShareExposure), counts, degree, treated, weight, values, lanes); break;
             }
@@ -218,11 +219,26 @@ internal sealed unsafe class UnitTerms
         for (; p < lanes; p++) values[p] = counts[p];
     }
 
-    /// <summary>
-    /// BitMasks[m] has lane j all ones where bit j of m is set: ANDed with a broadcast value it gives the value in the
-    /// lanes whose permutation put the unit in the level, and +0 elsewhere, one vector at a time.
-    /// </summary>
-    private static readonly Vector<double>[] BitMasks = BuildBitMasks();
+    /// <summary>values[p] = counts[p] / degree (<see cref="ShareExposure"/>: 0 without friends); the division is IEEE's, lane or scalar.</summary>
+    private static void Share(ReadOnlySpan<int> counts, int degree, Span<double> values, int lanes)
+    {
+        Widen(counts, values, lanes);
+        if (degree == 0) return; // no friends: every count, hence every share, is 0
+        var divisor = new Vector<double>(degree);
+        for (int p = 0; p < lanes; p += Vector<double>.Count) (new Vector<double>(values[p..]) / divisor).CopyTo(values[p..]);
+    }
+
+    /// <summary>values[p] = 1 where counts[p] ≥ <paramref name="threshold"/>, else 0 (<see cref="AtLeastExposure"/>; any is a threshold of 1).</summary>
+    private static void AtLeast(ReadOnlySpan<int> counts, int threshold, Span<double> values, int lanes)
+    {
+        Widen(counts, values, lanes);
+        var bound = new Vector<double>(threshold);
+        for (int p = 0; p < lanes; p += Vector<double>.Count)
+        {
+            var count = new Vector<double>(values[p..]);
+            Vector.ConditionalSelect(Vector.GreaterThanOrEqual(count, bound), Vector<double>.One, Vector<double>.Zero).CopyTo(values[p..]);
+        }
+    }
 
     /// <summary>values[p] |= level where bit p of <paramref name="word"/> is set (the levels of an atom never overlap).</summary>
     private static void SelectLevel(ulong word, double level, Span<double> values, int lanes)
@@ -232,22 +248,9 @@ internal sealed unsafe class UnitTerms
         ulong mask = (1UL << step) - 1;
         for (int p = 0; p < lanes; p += step)
         {
-            Vector<double> selected = Vector.BitwiseAnd(BitMasks[(int)((word >> p) & mask)], value);
+            Vector<double> selected = Vector.BitwiseAnd(LaneMasks.Of[(int)((word >> p) & mask)], value);
             Vector.BitwiseOr(new Vector<double>(values[p..]), selected).CopyTo(values[p..]);
         }
-    }
-
-    private static Vector<double>[] BuildBitMasks()
-    {
-        int step = Vector<double>.Count;
-        var masks = new Vector<double>[1 << step];
-        var lanes = new long[step];
-        for (int m = 0; m < masks.Length; m++)
-        {
-            for (int j = 0; j < step; j++) lanes[j] = (m >> j & 1) != 0 ? -1L : 0L;
-            masks[m] = Vector.AsVectorDouble(new Vector<long>(lanes));
-        }
-        return masks;
     }
 
     private static void Fill<TExposure>(

@@ -32,6 +32,7 @@ internal sealed class BatchedFit
     private readonly PermutationCovariance? _covariance;
     private readonly ModelSlots _slots;
     private readonly IndicatorWords _words;
+    private readonly ChangedNodeSums? _changedNodeSums;
     private readonly ParallelOptions _parallel;
     private readonly double[] _first;
     private readonly double[] _groupSums;
@@ -56,6 +57,7 @@ internal sealed class BatchedFit
         _parallel = parallel;
         _slots = new ModelSlots(problem.TermCount, problem.BasisCount);
         _words = new IndicatorWords(problem);
+        if (problem.HostSummedTerms.Contains(true)) _changedNodeSums = new ChangedNodeSums(problem);
         _first = new double[(long)problem.ChunkCount * _slots.FirstPass * W];
         _groupSums = new double[(long)problem.GroupCount * problem.TermCount * W];
         _shared = new bool[problem.GroupCount];
@@ -90,6 +92,7 @@ internal sealed class BatchedFit
         if (draws.Design is { ListsChanges: true } design) _words.FillByChanges(design, draws.Seed, draws.Baseline, first, count, _parallel);
         else _words.Fill(draws.Draw, first, count, _parallel);
         _backend.Moments(_words.Words, count, _first, _groupSums);
+        _changedNodeSums?.Sum(_words.Words, count, _parallel);
         var solved = new Solved[count];
         for (int p = 0; p < count; p++)
         {
@@ -153,6 +156,16 @@ internal sealed class BatchedFit
             for (int i = 0; i < cross.Length; i++) cross[i] += Partial(_first, width, c, slots.Cross + i, p);
             for (int a = 0; a < k; a++) response[a] += Partial(_first, width, c, slots.Response + a, p);
             for (int i = 0; i < projection.Length; i++) projection[i] += Partial(_first, width, c, slots.Basis + i, p);
+        }
+        if (_changedNodeSums is { } host)
+        {
+            // The terms linear in the assignment: their Σ m ỹ and Σ q mᵀ come from the host, whatever the backend wrote.
+            for (int h = 0; h < host.SummedTerms.Length; h++)
+            {
+                int a = host.SummedTerms[h];
+                response[a] = host.Response(h, p);
+                for (int j = 0; j < basis; j++) projection[j * k + a] = host.Projection(h, j, p);
+            }
         }
         var gram = new double[k * k];
         for (int a = 0; a < k; a++)

@@ -103,7 +103,16 @@ public static class ModelLayout
             ChunkCluster = chunkCluster,
             UnitCluster = unitCluster,
             ClusterCount = covariance?.IsClustered == true ? covariance.ClusterCount : 0,
+            BaselineCode = MostCommonCode(model.ObservedCodes),
         };
+    }
+
+    /// <summary>The code most nodes hold (the smallest of those tied): the baseline that changes are listed and summed from.</summary>
+    public static int MostCommonCode(ReadOnlySpan<int> codes)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (int code in codes) counts[code] = counts.GetValueOrDefault(code) + 1;
+        return counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key).FirstOrDefault().Key;
     }
 
     /// <summary>Bytes of a batch's sums: partials of the first pass, and of the second with its parameters when one is needed.</summary>

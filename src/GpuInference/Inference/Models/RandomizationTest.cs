@@ -59,7 +59,7 @@ public static class RandomizationTest
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(design);
-        int baseline = model.ObservedCodes.GroupBy(c => c).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        int baseline = ModelLayout.MostCommonCode(model.ObservedCodes);
         var draws = new PermutationDraws((b, drawn) => design.Draw(seed, b, drawn), design as RandomizedDesign, seed, baseline);
         return Run(model, draws, seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference);
     }

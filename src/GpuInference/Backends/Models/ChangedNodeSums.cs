@@ -1,0 +1,314 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using GpuInference.Kernels.Exposures;
+
+namespace GpuInference.Backends.Models;
+
+/// <summary>
+/// Σ m ỹ and Σ q mᵀ of the moving terms that are linear in the assignment (count, share, wsum and wshare of one
+/// indicator, a unit's own value, each possibly times a fixed factor), taken from the nodes whose indicators differ
+/// from the baseline code's instead of from every unit under every permutation.
+/// <para>
+/// Such a term is m_u = Σ_j c_uj · ind(code_j), so Σ_u ỹ_u m_u = Σ_j ind(code_j) ρ_j with ρ_j = Σ_u ỹ_u c_uj, and
+/// likewise for each basis column q. The ρ of every node are computed once per model; a permutation's sum is then the
+/// baseline assignment's (every node at the baseline code, shifts taken out) plus ± ρ_j for each node j whose
+/// indicator differs from the baseline's. When most nodes hold one code, that is a few percent of the nodes instead of
+/// every unit times 64 permutations, and the unit walk is left with Σ m, Σ m mᵀ and the other terms' sums.
+/// </para>
+/// <para>
+/// Every backend's fit takes these sums from this one host code, so they have the same bits whichever backend runs;
+/// each (term, column, permutation) sum adds the nodes in node order, from the same words whether they were filled
+/// from every unit or from a design's changes, so the null does not depend on threads, batches or how the words
+/// were filled.
+/// </para>
+/// </summary>
+public sealed unsafe class ChangedNodeSums
+{
+    /// <summary>The most the per-node ρ may take; beyond it the exposures' sums stay with the unit walk.</summary>
+    public const long MaxBytes = 1L << 30;
+
+    private const int W = ModelSlots.Width;
+
+    private readonly ModelProblem _problem;
+
+    /// <summary>The terms summed here, in term order; index h below.</summary>
+    private readonly int[] _terms;
+
+    /// <summary>Values per node and term: ỹ, then each basis column.</summary>
+    private readonly int _width;
+
+    /// <summary>Per (exposure kind, fixed factor): ρ of every node, [node · width + c].</summary>
+    private readonly double[][] _families;
+
+    /// <summary>The address of each family's pinned array.</summary>
+    private readonly nint[] _familyRows;
+
+    /// <summary>Per indicator: the columns its bit enters (empty for indicators no summed term reads).</summary>
+    private readonly Column[][] _columns;
+
+    /// <summary>Per indicator: whether the baseline code sets it.</summary>
+    private readonly bool[] _baselineSet;
+
+    /// <summary>The sums under the baseline assignment, shifts taken out: [h · width + c].</summary>
+    private readonly double[] _baseline;
+
+    /// <summary>The last batch's sums, [(h · width + c) · 64 + p].</summary>
+    private readonly double[] _sums;
+
+    /// <summary>
+    /// Term <paramref name="Host"/> gains ρ of family <paramref name="Family"/> where the indicator is set, or, with
+    /// family −1, <paramref name="Value"/> times the unit's own ỹ and q (times the term's fixed factor).
+    /// </summary>
+    private readonly record struct Column(int Host, int Family, double Value, int Factor);
+
+    public ChangedNodeSums(ModelProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        _problem = problem;
+        bool[] summed = problem.HostSummedTerms;
+        _terms = [.. Enumerable.Range(0, problem.TermCount).Where(t => summed[t])];
+        _width = 1 + problem.BasisCount;
+        var familyIndex = new Dictionary<(int Kind, int Factor), int>();
+        var families = new List<double[]>();
+        var columns = new List<Column>[problem.IndicatorCount];
+        for (int i = 0; i < columns.Length; i++) columns[i] = [];
+        for (int h = 0; h < _terms.Length; h++)
+        {
+            int t = _terms[h];
+            int atom = problem.TermAtoms[problem.TermStart[t]];
+            int kind = problem.AtomKind[atom];
+            int factor = problem.TermFixedFactor[t];
+            if (kind == ModelProblem.OwnValueAtom)
+            {
+                for (int l = problem.LevelStart[atom]; l < problem.LevelStart[atom + 1]; l++)
+                    columns[problem.LevelIndicator[l]].Add(new Column(h, -1, problem.LevelValue[l], factor));
+                continue;
+            }
+            if (!familyIndex.TryGetValue((kind, factor), out int family))
+            {
+                family = families.Count;
+                familyIndex[(kind, factor)] = family;
+                families.Add(Family(kind, factor));
+            }
+            columns[problem.AtomIndicator[atom]].Add(new Column(h, family, 0, factor));
+        }
+        _families = [.. families];
+        _familyRows = [.. _families.Select(f => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(f)))];
+        _columns = [.. columns.Select(c => c.ToArray())];
+        _baselineSet = [.. problem.Indicators.Select(set => problem.BaselineCode < set.Length && set[problem.BaselineCode])];
+        _baseline = Baseline();
+        _sums = new double[_terms.Length * _width * W];
+    }
+
+    /// <summary>
+    /// Which terms the host sums: those of one linear atom, the exposures among them only while their ρ fit in
+    /// <see cref="MaxBytes"/>. Decided by the model alone.
+    /// </summary>
+    public static bool[] Terms(ModelProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var summed = new bool[problem.TermCount];
+        var exposures = new bool[problem.TermCount];
+        var families = new HashSet<(int, int)>();
+        for (int t = 0; t < problem.TermCount; t++)
+        {
+            if (problem.TermStart[t + 1] - problem.TermStart[t] != 1) continue;
+            int kind = problem.AtomKind[problem.TermAtoms[problem.TermStart[t]]];
+            if (kind == ModelProblem.OwnValueAtom)
+            {
+                summed[t] = true;
+            }
+            else if (kind is ExposureCodes.Count or ExposureCodes.Share or ExposureCodes.WeightedSum or ExposureCodes.WeightedShare)
+            {
+                summed[t] = exposures[t] = true;
+                families.Add((kind, problem.TermFixedFactor[t]));
+            }
+        }
+        long bytes = (long)families.Count * problem.NodeCount * (1 + problem.BasisCount) * sizeof(double);
+        if (bytes > MaxBytes)
+        {
+            for (int t = 0; t < summed.Length; t++) summed[t] &= !exposures[t];
+        }
+        return summed;
+    }
+
+    /// <summary>Σ m ỹ of the h-th summed term under permutation p of the last <see cref="Sum"/>.</summary>
+    public double Response(int h, int p) => _sums[(h * _width) * W + p];
+
+    /// <summary>Σ q_j m of the h-th summed term under permutation p of the last <see cref="Sum"/>.</summary>
+    public double Projection(int h, int j, int p) => _sums[(h * _width + 1 + j) * W + p];
+
+    /// <summary>The summed terms, in term order.</summary>
+    public ReadOnlySpan<int> SummedTerms => _terms;
+
+    /// <summary>
+    /// The sums of the batch in <paramref name="words"/> (as <see cref="IndicatorWords"/> fills them, bits at and
+    /// above <paramref name="count"/> clear). The permutations are split between the workers, each scanning every
+    /// node's words in node order for its own lanes.
+    /// </summary>
+    public void Sum(ulong[] words, int count, ParallelOptions parallel)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        ulong batch = count == W ? ulong.MaxValue : (1UL << count) - 1;
+        int stride = _terms.Length * _width;
+        var changes = new double[stride * W];
+        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        int workers = threads >= 4 ? 4 : threads >= 2 ? 2 : 1;
+        int part = W / workers; // a whole number of vectors: 64, 32 or 16 lanes
+        Parallel.For(0, workers, parallel, worker =>
+        {
+            ulong mine = batch & (ulong.MaxValue >> (W - part) << (part * worker));
+            if (mine == 0) return;
+            fixed (double* sums = changes)
+            {
+                AddChanges(words, mine, sums);
+            }
+        });
+        for (int s = 0; s < stride; s++)
+        {
+            for (int p = 0; p < W; p++) _sums[s * W + p] = _baseline[s] + changes[s * W + p];
+        }
+    }
+
+    /// <summary>
+    /// Adds ± ρ_j, in node order, into the lanes of <paramref name="mine"/> whose bit differs from the baseline's,
+    /// a vector of lanes at a time: lanes whose bit does not differ gain +0, which leaves every sum's bits as they are.
+    /// </summary>
+    private void AddChanges(ulong[] words, ulong mine, double* changes)
+    {
+        ModelProblem problem = _problem;
+        int indicators = problem.IndicatorCount, width = _width;
+        int step = Vector<double>.Count;
+        ulong stepMask = (1UL << step) - 1;
+        Vector<double>[] masks = LaneMasks.Of;
+        double* own = stackalloc double[width];
+        Vector<double>* values = stackalloc Vector<double>[width];
+        fixed (ulong* allWords = words)
+        {
+            for (long node = 0; node < problem.NodeCount; node++)
+            {
+                ulong* nodeWords = allWords + node * indicators;
+                for (int i = 0; i < indicators; i++)
+                {
+                    Column[] columns = _columns[i];
+                    if (columns.Length == 0) continue;
+                    bool set = _baselineSet[i];
+                    ulong differs = (nodeWords[i] ^ (set ? mine : 0)) & mine;
+                    if (differs == 0) continue;
+                    for (int index = 0; index < columns.Length; index++)
+                    {
+                        ref readonly Column column = ref columns[index];
+                        double* row = Row(column, node, own);
+                        for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
+                        double* sum = changes + column.Host * width * W;
+                        for (ulong rest = differs; rest != 0;)
+                        {
+                            int p = BitOperations.TrailingZeroCount(rest) / step * step;
+                            Vector<double> mask = masks[(int)((differs >> p) & stepMask)];
+                            double* at = sum + p;
+                            if (set)
+                            {
+                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) -= Vector.BitwiseAnd(mask, values[c]);
+                            }
+                            else
+                            {
+                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) += Vector.BitwiseAnd(mask, values[c]);
+                            }
+                            rest &= ~(stepMask << p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>ρ of <paramref name="node"/> for one column (ỹ then each basis column): a family's row in place, or an own value's, written into <paramref name="own"/>.</summary>
+    private double* Row(in Column column, long node, double* own)
+    {
+        if (column.Family >= 0) return (double*)_familyRows[column.Family] + node * _width;
+        ModelProblem problem = _problem;
+        int units = problem.UnitCount;
+        if (node >= units)
+        {
+            new Span<double>(own, _width).Clear();
+            return own;
+        }
+        double value = column.Factor < 0 ? column.Value : column.Value * problem.FixedFactors[column.Factor][node];
+        own[0] = value * problem.Outcome[node];
+        for (int j = 0; j < problem.BasisCount; j++) own[1 + j] = value * problem.Basis[(long)j * units + node];
+        return own;
+    }
+
+    /// <summary>
+    /// ρ of every node for one exposure kind and fixed factor: each unit's coefficient on each friend (1, 1/degree,
+    /// the tie's weight, its share of the unit's weight) times the factor, times the unit's ỹ and q, added in unit
+    /// and then edge order.
+    /// </summary>
+    private double[] Family(int kind, int factor)
+    {
+        ModelProblem problem = _problem;
+        int width = _width, units = problem.UnitCount;
+        double[] rho = GC.AllocateArray<double>(problem.NodeCount * width, pinned: true); // read by address in every batch
+        float[]? weights = problem.Weights;
+        for (int u = 0; u < units; u++)
+        {
+            long first = problem.RowOffsets[u], end = problem.RowOffsets[u + 1];
+            double total = 0;
+            if (kind == ExposureCodes.WeightedShare)
+            {
+                for (long e = first; e < end; e++) total += weights![e];
+            }
+            double scale = factor < 0 ? 1 : problem.FixedFactors[factor][u];
+            for (long e = first; e < end; e++)
+            {
+                double coefficient = kind switch
+                {
+                    ExposureCodes.Count => 1,
+                    ExposureCodes.Share => 1.0 / (end - first),
+                    ExposureCodes.WeightedSum => weights![e],
+                    _ => total == 0 ? 0 : weights![e] / total,
+                } * scale;
+                long at = (long)problem.Neighbors[e] * width;
+                rho[at] += coefficient * problem.Outcome[u];
+                for (int j = 0; j < problem.BasisCount; j++) rho[at + 1 + j] += coefficient * problem.Basis[(long)j * units + u];
+            }
+        }
+        return rho;
+    }
+
+    /// <summary>
+    /// The sums with every node at the baseline code: the ρ of every indicator the baseline sets, in node order,
+    /// then each unit's shift times its ỹ and q taken out (a term is its atoms' value minus its group's shift).
+    /// </summary>
+    private double[] Baseline()
+    {
+        ModelProblem problem = _problem;
+        int width = _width, units = problem.UnitCount, k = problem.TermCount;
+        var sums = new double[_terms.Length * width];
+        double* own = stackalloc double[width];
+        for (long node = 0; node < problem.NodeCount; node++)
+        {
+            for (int i = 0; i < problem.IndicatorCount; i++)
+            {
+                if (!_baselineSet[i]) continue;
+                foreach (Column column in _columns[i])
+                {
+                    double* row = Row(column, node, own);
+                    for (int c = 0; c < width; c++) sums[column.Host * width + c] += row[c];
+                }
+            }
+        }
+        for (int u = 0; u < units; u++)
+        {
+            int group = problem.UnitGroup[u];
+            for (int h = 0; h < _terms.Length; h++)
+            {
+                double shift = problem.Shift[group * k + _terms[h]];
+                sums[h * width] -= shift * problem.Outcome[u];
+                for (int j = 0; j < problem.BasisCount; j++) sums[h * width + 1 + j] -= shift * problem.Basis[(long)j * units + u];
+            }
+        }
+        return sums;
+    }
+}
