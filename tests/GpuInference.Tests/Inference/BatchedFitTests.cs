@@ -76,6 +76,38 @@ public sealed class BatchedFitTests
     }
 
     /// <summary>
+    /// The observed fit rides in the last batch's spare lane (B = 1, 70, 100) or takes a batch of its own (B = 64, 128):
+    /// the same bits either way, on the managed backend and the kernels, and the permutations keep their own.
+    /// </summary>
+    [Theory]
+    [InlineData("y ~ count(t) + share(t) + any(t) + t + x1 | village", "HC2", false)]
+    [InlineData("y ~ count(t) + share(t) + any(t) + t + x1 | village", "HC2", true)]
+    [InlineData("y ~ count(t) + share(t) + t + x1 | village", "CR1:session", false)]
+    public void TheObservedFitHasItsBitsInWhicheverLaneItRides(string formula, string se, bool kernels)
+    {
+        CompiledModel model = Data.Compile(formula, "t");
+        PermutationCovariance covariance = Covariance(model, se);
+        RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, Ids("village"));
+        var device = new IlgpuBackendProvider(DeviceKind.Cpu);
+        RandomizationResult Run(int permutations) => RandomizationTest.Run(model, design, 9, permutations, TestStatistic.Studentized, covariance,
+            backend: kernels ? problem => device.CreateModel(problem, new BackendOptions()) : null);
+        RandomizationResult alone = Run(64);
+        foreach (int permutations in new[] { 1, 70, 100, 128 })
+        {
+            RandomizationResult other = Run(permutations);
+            Assert.Equal(alone.Observed.Select(BitConverter.DoubleToInt64Bits), other.Observed.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(alone.ObservedCovariance.Select(BitConverter.DoubleToInt64Bits), other.ObservedCovariance.Select(BitConverter.DoubleToInt64Bits));
+            for (int s = 0; s < alone.Statistics.Count; s++)
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(alone.Statistics[s].Null.Observed), BitConverter.DoubleToInt64Bits(other.Statistics[s].Null.Observed));
+                int shared = Math.Min(64, permutations);
+                Assert.Equal(alone.Statistics[s].Null.Values[..shared].ToArray().Select(BitConverter.DoubleToInt64Bits),
+                    other.Statistics[s].Null.Values[..shared].ToArray().Select(BitConverter.DoubleToInt64Bits));
+            }
+        }
+    }
+
+    /// <summary>
     /// The device kernels (on ILGPU's CPU accelerator, which runs them as compiled for any device) give the managed
     /// backend's bits: every exposure kind and tie weights, several arms, products with fixed factors, an intercept,
     /// and each kind of second pass.

@@ -135,4 +135,25 @@ public sealed class IndicatorWords
             }
         });
     }
+
+    /// <summary>
+    /// Sets lane <paramref name="lane"/>, beyond the permutations just filled (whose fills leave it clear), to the
+    /// assignment <paramref name="codes"/> (every node's code in file order): how the observed assignment rides in a
+    /// batch's spare lane. A lane's sums never mix with another's, so it gets the bits a batch of its own would.
+    /// </summary>
+    public void SetLane(int lane, int[] codes)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lane, ModelSlots.Width);
+        int nodes = _problem.NodeCount, indicators = _problem.IndicatorCount;
+        int[] fileNode = _problem.FileNode;
+        for (int node = 0; node < nodes; node++)
+        {
+            int mask = _codeMask[codes[fileNode[node]]];
+            for (int i = 0; mask != 0; i++, mask >>= 1)
+            {
+                if ((mask & 1) != 0) Words[(long)node * indicators + i] |= 1UL << lane;
+            }
+        }
+    }
 }

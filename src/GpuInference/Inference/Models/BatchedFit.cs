@@ -85,12 +85,19 @@ internal sealed class BatchedFit
     /// <summary>
     /// Fits permutations first .. first + count − 1 drawn by <paramref name="draws"/>: k coefficients each into
     /// <paramref name="beta"/> and, with a covariance, the k × k covariance into <paramref name="v"/>. NaN when singular.
+    /// With <paramref name="extra"/> (every node's code in file order, and count &lt; 64), that assignment is fitted
+    /// too, in the batch's next lane: its results follow the permutations' (the observed fit rides in a spare lane).
     /// </summary>
-    public void Fit(PermutationDraws draws, long first, int count, Span<double> beta, Span<double> v)
+    public void Fit(PermutationDraws draws, long first, int count, Span<double> beta, Span<double> v, int[]? extra = null)
     {
         int k = _problem.TermCount;
         if (draws.Design is { ListsChanges: true } design) _words.FillByChanges(design, draws.Seed, draws.Baseline, first, count, _parallel);
         else _words.Fill(draws.Draw, first, count, _parallel);
+        if (extra is not null)
+        {
+            _words.SetLane(count, extra);
+            count++;
+        }
         _backend.Moments(_words.Words, count, _first, _groupSums);
         _changedNodeSums?.Sum(_words.Words, count, _parallel);
         var solved = new Solved[count];

@@ -11,7 +11,7 @@ public sealed record TestedStatistic(string Name, NullDistribution Null);
 /// <summary>
 /// The observed fit of the moving terms and the null of every tested statistic (one per tested term, then the joint
 /// Wald), how the permutations were fitted (<see cref="Engine"/>: the backend, or why the reference path ran), and the
-/// seconds spent before the first permutation (the fixed part, the layout, starting the backend, the observed fit).
+/// seconds spent before the first permutation (the fixed part, the layout, starting the backend, and the observed fit when it takes a batch of its own).
 /// </summary>
 public sealed record RandomizationResult(
     string[] MovingNames, double[] Observed, double[] ObservedCovariance, IReadOnlyList<TestedStatistic> Statistics, int Permutations, ulong Seed,
@@ -96,7 +96,10 @@ public static class RandomizationTest
             using IModelBackend device = backend?.Invoke(problem) ?? new CpuModelBackend(problem, new BackendOptions { Threads = threads });
             var fit = new BatchedFit(problem, device, fixedPart, needsV ? covariance : null, parallel);
             engine = fit.Backend;
-            fit.Fit(new PermutationDraws((_, codes) => model.ObservedCodes.CopyTo(codes)), 0, 1, observedBeta, observedV);
+            // The observed assignment rides in the last batch's first spare lane; only when B fills every batch does it
+            // take a batch of its own. Its lane's sums never mix with the others', so the bits are the same either way.
+            bool rides = permutations % ModelSlots.Width != 0;
+            if (!rides) fit.Fit(new PermutationDraws((_, codes) => model.ObservedCodes.CopyTo(codes)), 0, 1, observedBeta, observedV);
             var beta = new double[ModelSlots.Width * k];
             var v = new double[ModelSlots.Width * k * k];
             preparation = clock.Elapsed.TotalSeconds;
@@ -104,7 +107,13 @@ public static class RandomizationTest
             {
                 cancellation.ThrowIfCancellationRequested();
                 int count = Math.Min(ModelSlots.Width, permutations - first);
-                fit.Fit(draws, first, count, beta, v);
+                bool last = first + count == permutations;
+                fit.Fit(draws, first, count, beta, v, rides && last ? model.ObservedCodes : null);
+                if (rides && last)
+                {
+                    beta.AsSpan(count * k, k).CopyTo(observedBeta);
+                    v.AsSpan(count * k * k, k * k).CopyTo(observedV);
+                }
                 for (int p = 0; p < count; p++)
                 {
                     double[] row = Summarise(beta.AsSpan(p * k, k), v.AsSpan(p * k * k, k * k), tested, statistic, joint, k);
