@@ -87,10 +87,23 @@ internal sealed class NodeRows
             ArrayPool<long>.Shared.Return(values);
             ArrayPool<bool>.Shared.Return(isNull);
         }
+        // A few levels repeat over millions of rows: a cell whose bytes match one already checked and coded takes
+        // that code, without trimming, checking and coding it again.
+        var seen = new List<(byte[] Cell, byte Code)>(8);
+        var votes = _vote.Append(rows);
         for (int row = 0; row < rows; row++)
         {
             file.SeekRow(row);
-            _vote.Add(ReadVote2010(file));
+            ReadOnlySpan<byte> cell = file[_voteAt];
+            int known = seen.Count - 1;
+            while (known >= 0 && !cell.SequenceEqual(seen[known].Cell)) known--;
+            if (known >= 0)
+            {
+                votes[row] = seen[known].Code;
+                continue;
+            }
+            votes[row] = ReadVote2010(file);
+            if (seen.Count < 8) seen.Add((cell.ToArray(), votes[row]));
         }
         return true;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Parquet;
 using Parquet.Schema;
+using GpuInference.Data.ParquetPages;
 
 namespace GpuInference.Data;
 
@@ -13,7 +14,7 @@ namespace GpuInference.Data;
 /// within it, both counted from 0 as pyarrow counts them: <c>edges.parquet: column 'dst', row group 3, row 17: …</c>.
 /// A file that does not end with the footer's magic bytes is cut short and never read in part.
 /// </summary>
-internal sealed class ParquetRecordSource : IRecordSource
+internal sealed partial class ParquetRecordSource : IRecordSource
 {
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
@@ -22,7 +23,10 @@ internal sealed class ParquetRecordSource : IRecordSource
     private readonly Field[] _fields;
     private readonly ColumnKind?[] _wanted;
     private readonly long[] _groupStarts; // first row of each row group, and the total at the end
-    private readonly Chunk?[] _chunks;
+    private readonly Chunk?[] _chunks;          // each column's chunk for the row group loaded: one of the two below
+    private readonly ColumnChunkDecoder?[] _decoders;
+    private readonly DecodedChunk?[] _decodedChunks;
+    private readonly Chunk?[] _generalChunks; // read through Parquet.Net, for what the decoder does not read
     private int _group = -1;
     private int _row;
     private int _groupRows;
@@ -42,6 +46,9 @@ internal sealed class ParquetRecordSource : IRecordSource
         }
         _wanted = new ColumnKind?[_fields.Length];
         _chunks = new Chunk?[_fields.Length];
+        _decoders = new ColumnChunkDecoder?[_fields.Length];
+        _decodedChunks = new DecodedChunk?[_fields.Length];
+        _generalChunks = new Chunk?[_fields.Length];
         _groupStarts = new long[reader.RowGroupCount + 1];
         for (int g = 0; g < reader.RowGroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + reader.RowGroups[g].RowCount;
         _endGroup = reader.RowGroupCount;
@@ -200,6 +207,9 @@ internal sealed class ParquetRecordSource : IRecordSource
         RecordCount = _groupStarts[_group];
     }
 
+    /// <summary>True when column <paramref name="index"/> of the row group loaded was decoded from its pages by this library, not by Parquet.Net.</summary>
+    internal bool IsDecodedFromPages(int index) => _chunks[index] is DecodedChunk;
+
     /// <summary>Makes row <paramref name="row"/> of the row group <see cref="ReadRowGroup"/> loaded the current record, to name it in an error.</summary>
     internal void SeekRow(int row) => _row = row;
 
@@ -253,10 +263,7 @@ internal sealed class ParquetRecordSource : IRecordSource
                 var field = (DataField)_fields[c];
                 string? wrong = WrongType(field, kind);
                 if (wrong is not null) throw new DataFormatException(Path, $"column '{field.Name}', row group {group}: {wrong}");
-                // A column keeps its chunk, and so its buffers, from row group to row group, rather than leave
-                // arrays of a million rows behind for the garbage collector at every row group.
-                Chunk chunk = _chunks[c] ??= Chunk.For(field);
-                chunk.Load(rows, field, _groupRows);
+                Chunk chunk = _chunks[c] = LoadColumn(c, field, rows, group);
                 if (chunk.FirstInvalid() is int bad and >= 0)
                     throw ErrorAt(_groupStarts[group] + bad, c, "text that is not valid UTF-8 (or holds U+FFFD, the mark of bytes that were not; save the file as UTF-8)");
             }
@@ -266,6 +273,47 @@ internal sealed class ParquetRecordSource : IRecordSource
             throw new DataFormatException(Path, $"row group {group} cannot be read (damaged file?): {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Column <paramref name="c"/> of the row group: decoded from its pages where the decoder reads them (checking their
+    /// CRCs), else through Parquet.Net. A column keeps its chunks, and so their buffers, from row group to row group,
+    /// rather than leave arrays of a million rows behind for the garbage collector at every row group.
+    /// </summary>
+    private Chunk LoadColumn(int c, DataField field, ParquetRowGroupReader rows, int group)
+    {
+        var meta = rows.GetMetadata(field)?.MetaData;
+        if (meta is not null && field.MaxRepetitionLevel == 0 && DecodedKindOf(field.ClrType) is DecodedKind kind
+            && ColumnChunkDecoder.KindOf(meta.Type) == kind)
+        {
+            var decoder = _decoders[c] ??= new ColumnChunkDecoder();
+            try
+            {
+                if (decoder.TryDecode(_file.SafeFileHandle, _file.Length, meta, field.MaxDefinitionLevel, _groupRows))
+                    return _decodedChunks[c] ??= new DecodedChunk(decoder.Column, text: IsText(field.ClrType) && field.ClrType != typeof(byte[]) && field.ClrType != typeof(ReadOnlyMemory<byte>));
+            }
+            catch (Exception e) when (e is PageChecksumException or InvalidDataException)
+            {
+                throw new DataFormatException(Path, $"column '{field.Name}', row group {group} cannot be read (damaged file?): {e.Message}", e);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new DataFormatException(Path, $"column '{field.Name}', row group {group}: {e.Message}", e);
+            }
+        }
+        Chunk chunk = _generalChunks[c] ??= Chunk.For(field);
+        chunk.Load(rows, field, _groupRows);
+        return chunk;
+    }
+
+    /// <summary>What the page decoder gives for a column Parquet.Net shows as <paramref name="type"/>, or null when it should not read it.</summary>
+    private static DecodedKind? DecodedKindOf(Type type) =>
+        type == typeof(long) ? DecodedKind.Int64
+        : type == typeof(int) ? DecodedKind.Int32
+        : type == typeof(double) ? DecodedKind.Double
+        : type == typeof(float) ? DecodedKind.Float
+        : type == typeof(bool) ? DecodedKind.Boolean
+        : IsText(type) ? DecodedKind.ByteArray
+        : null;
 
     /// <summary>Why a column of this type cannot give <paramref name="kind"/>, or null when it can.</summary>
     private static string? WrongType(DataField field, ColumnKind kind)
@@ -295,6 +343,10 @@ internal sealed class ParquetRecordSource : IRecordSource
     {
         // A table that outlives the reading keeps this source to name places (Where, ErrorAt): let the last row group go.
         Array.Clear(_chunks);
+        Array.Clear(_decodedChunks);
+        Array.Clear(_generalChunks);
+        foreach (var decoder in _decoders) decoder?.Dispose();
+        Array.Clear(_decoders);
         _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file.Dispose();
     }

@@ -1,13 +1,12 @@
-using Parquet;
-using Parquet.Schema;
 using GpuInference.Data;
 
 namespace GpuInference.Graph;
 
 /// <summary>
 /// The fast path for a Parquet edges file whose id columns hold 64- or 32-bit integers, read against integer node
-/// ids: row groups are decoded and their ids looked up on every core, each worker with its own reader of the file,
-/// and every row group's edges land at its own place in the result, so the order is the file's. A row group that
+/// ids: row groups are decoded and their ids looked up on every core, each worker with its own reader of the file
+/// (which decodes the pages itself), and every row group's edges land at its own place in the result, so the order is
+/// the file's. A row group that
 /// cannot be read, or an unknown or null id when those are not dropped, makes it give up; the sequential reader
 /// then names the column, row group and row, as it always has.
 /// </summary>
@@ -26,10 +25,9 @@ internal static class IntegerParquetEdges
         long[] groupStarts;
         try
         {
-            using var opened = new OpenedFile(path);
-            var reader = opened.Reader;
-            groupStarts = new long[reader.RowGroupCount + 1];
-            for (int g = 0; g < reader.RowGroupCount; g++) groupStarts[g + 1] = groupStarts[g] + reader.RowGroups[g].RowCount;
+            using var file = ParquetRecordSource.Open(path);
+            groupStarts = new long[file.RowGroupCount + 1];
+            for (int g = 0; g < file.RowGroupCount; g++) groupStarts[g + 1] = groupStarts[g] + file.RowsIn(g);
         }
         catch (Exception)
         {
@@ -45,11 +43,12 @@ internal static class IntegerParquetEdges
         {
             int rows = checked((int)(groupStarts[group + 1] - groupStarts[group]));
             if (rows == 0) return;
-            using var rowGroup = worker.File.Reader.OpenRowGroupReader(group);
             var groupSources = allSources.AsSpan((int)groupStarts[group], rows);
             var groupTargets = allTargets.AsSpan((int)groupStarts[group], rows);
-            worker.Scratch.LookUp(rowGroup, worker.Source, ids, groupSources);
-            worker.Scratch.LookUp(rowGroup, worker.Target, ids, groupTargets);
+            worker.File.ReadOnlyRowGroup(group);
+            if (!worker.File.ReadRowGroup(out int read) || read != rows) throw new InvalidDataException("a row group's size changed");
+            worker.LookUp(worker.Source, ids, groupSources);
+            worker.LookUp(worker.Target, ids, groupTargets);
             int keep = 0;
             for (int row = 0; row < rows; row++)
             {
@@ -83,44 +82,19 @@ internal static class IntegerParquetEdges
         return true;
     }
 
-    /// <summary>A file and a Parquet reader over it, closed together (the reader is only asynchronously disposable).</summary>
-    private sealed class OpenedFile : IDisposable
-    {
-        private readonly FileStream _file;
-
-        public OpenedFile(string path)
-        {
-            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
-            try
-            {
-                Reader = ParquetReader.CreateAsync(_file, new ParquetOptions(), leaveStreamOpen: true).GetAwaiter().GetResult();
-            }
-            catch
-            {
-                _file.Dispose();
-                throw;
-            }
-        }
-
-        public ParquetReader Reader { get; }
-
-        public void Dispose()
-        {
-            Reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _file.Dispose();
-        }
-    }
-
     /// <summary>One worker's reader of the file, its id columns and its buffers, kept from row group to row group.</summary>
     private sealed class Worker : IDisposable
     {
+        private long[] _values = [];
+        private bool[] _isNull = [];
+
         public Worker(string path, string sourceColumn, string targetColumn)
         {
-            File = new OpenedFile(path);
+            File = ParquetRecordSource.Open(path);
             try
             {
-                Source = Field(File.Reader, sourceColumn);
-                Target = Field(File.Reader, targetColumn);
+                Source = File.Require(sourceColumn, ColumnKind.Id);
+                Target = File.Require(targetColumn, ColumnKind.Id);
             }
             catch
             {
@@ -129,63 +103,32 @@ internal static class IntegerParquetEdges
             }
         }
 
-        public OpenedFile File { get; }
+        public ParquetRecordSource File { get; }
 
-        public DataField Source { get; }
+        public int Source { get; }
 
-        public DataField Target { get; }
+        public int Target { get; }
 
-        public Scratch Scratch { get; } = new();
-
-        public void Dispose() => File.Dispose();
-    }
-
-    private static DataField Field(ParquetReader reader, string name) =>
-        reader.Schema.GetDataFields().Single(f => f.Name == name && f.Path.Length == 1);
-
-    /// <summary>One worker's buffers, reused from row group to row group.</summary>
-    private sealed class Scratch
-    {
-        private long[] _values = [];
-        private long?[] _nullable = [];
-
-        /// <summary>Reads one id column of a row group and looks its ids up; a null or unknown id becomes -1.</summary>
-        public void LookUp(ParquetRowGroupReader rowGroup, DataField field, NodeIdIndex ids, Span<int> nodes)
+        /// <summary>Looks up the ids of column <paramref name="column"/> in the row group loaded; a null or unknown id becomes -1.</summary>
+        public void LookUp(int column, NodeIdIndex ids, Span<int> nodes)
         {
             int rows = nodes.Length;
-            if (_values.Length < rows) _values = new long[rows];
+            if (_values.Length < rows)
+            {
+                _values = new long[rows];
+                _isNull = new bool[rows];
+            }
             var values = _values.AsSpan(0, rows);
-            if (field.IsNullable)
-            {
-                if (_nullable.Length < rows) _nullable = new long?[rows];
-                ReadNullable(rowGroup, field, rows);
-                for (int row = 0; row < rows; row++) values[row] = _nullable[row] ?? 0;
-                ids.GetNodes(values, nodes);
-                for (int row = 0; row < rows; row++)
-                {
-                    if (_nullable[row] is null) nodes[row] = -1;
-                }
-                return;
-            }
-            if (field.ClrType == typeof(int))
-            {
-                var narrow = new int[rows];
-                rowGroup.ReadAsync<int>(field, narrow.AsMemory()).GetAwaiter().GetResult();
-                for (int row = 0; row < rows; row++) values[row] = narrow[row];
-            }
-            else rowGroup.ReadAsync<long>(field, _values.AsMemory(0, rows)).GetAwaiter().GetResult();
+            var isNull = _isNull.AsSpan(0, rows);
+            File.CopyIntegers(column, values, isNull);
             ids.GetNodes(values, nodes);
+            if (!isNull.Contains(true)) return;
+            for (int row = 0; row < rows; row++)
+            {
+                if (isNull[row]) nodes[row] = -1;
+            }
         }
 
-        private void ReadNullable(ParquetRowGroupReader rowGroup, DataField field, int rows)
-        {
-            if (field.ClrType == typeof(int))
-            {
-                var narrow = new int?[rows];
-                rowGroup.ReadAsync<int>(field, narrow.AsMemory()).GetAwaiter().GetResult();
-                for (int row = 0; row < rows; row++) _nullable[row] = narrow[row];
-            }
-            else rowGroup.ReadAsync<long>(field, _nullable.AsMemory(0, rows)).GetAwaiter().GetResult();
-        }
+        public void Dispose() => File.Dispose();
     }
 }

@@ -45,6 +45,17 @@ internal static class ParquetTestFiles
         return Write(path, rowGroupRows, options, columns);
     }
 
+    /// <summary>As <see cref="Write(string, int, Column[])"/>, compressed with <paramref name="compression"/>, text dictionary-encoded when <paramref name="dictionaryText"/>.</summary>
+    public static string WriteCompressed(string path, int rowGroupRows, CompressionMethod compression, bool dictionaryText, params Column[] columns)
+    {
+        var options = new ParquetOptions { CompressionMethod = compression };
+        if (dictionaryText)
+        {
+            foreach (Column column in columns.Where(c => c.Values is string[])) options.ColumnEncodingHints[column.Name] = EncodingHint.Dictionary;
+        }
+        return Write(path, rowGroupRows, options, columns);
+    }
+
     /// <summary>The encodings each column chunk of the file lists, by column name, over all row groups.</summary>
     public static Dictionary<string, string[]> Encodings(string path)
     {
