@@ -32,18 +32,22 @@ public static class EdgeListReader
         int dstAt = csv.Require(options.TargetColumn, ColumnKind.Id);
         int weightAt = csv.Optional(options.WeightColumn, ColumnKind.Number);
 
+        var parquet = csv as ParquetRecordSource;
+        bool integerParquet = parquet is not null && ids.IsInteger && weightAt < 0 && parquet.HoldsSignedIntegers(srcAt) && parquet.HoldsSignedIntegers(dstAt);
+        // Tried before the buffers below exist: they would take as much memory again, zeroed, for nothing.
+        if (integerParquet && IntegerParquetEdges.TryRead(path, options.SourceColumn, options.TargetColumn, ids, options.DropUnknownIds,
+                out int[] parallelSources, out int[] parallelTargets, out int count, out long parallelUnknown))
+            return Build(ids.Count, parallelSources.AsSpan(0, count), parallelTargets.AsSpan(0, count), default, parallelUnknown);
+
         long guess = csv.ExpectedRecords;
         var sources = new GrowableArray<int>(guess);
         var targets = new GrowableArray<int>(guess);
         var weights = new GrowableArray<float>(weightAt >= 0 ? guess : 1);
 
         long unknown = 0;
-        if (csv is ParquetRecordSource parquet && ids.IsInteger && weightAt < 0 && parquet.HoldsSignedIntegers(srcAt) && parquet.HoldsSignedIntegers(dstAt))
+        if (integerParquet)
         {
-            if (IntegerParquetEdges.TryRead(path, options.SourceColumn, options.TargetColumn, ids, options.DropUnknownIds,
-                    out int[] parallelSources, out int[] parallelTargets, out int count, out long parallelUnknown))
-                return Build(ids.Count, parallelSources.AsSpan(0, count), parallelTargets.AsSpan(0, count), default, parallelUnknown);
-            ReadIntegerColumns(parquet, srcAt, dstAt, ids, options.DropUnknownIds, ref sources, ref targets, ref unknown);
+            ReadIntegerColumns(parquet!, srcAt, dstAt, ids, options.DropUnknownIds, ref sources, ref targets, ref unknown);
             return Build(ids.Count, sources.Span, targets.Span, default, unknown);
         }
         while (csv.ReadRecord())
