@@ -77,6 +77,14 @@ internal sealed partial class ParquetRecordSource
             else isNull[..column.Rows].Clear();
         }
 
+        /// <summary>The rows of an integer column as decoded, with their null marks (empty when the column cannot hold nulls).</summary>
+        public void GetIntegers(out ReadOnlySpan<long> values, out ReadOnlySpan<bool> isNull)
+        {
+            if (!IsWhole) throw new InvalidOperationException("not a signed 64- or 32-bit integer column");
+            values = column.Integers.AsSpan(0, column.Rows);
+            isNull = column.Nullable ? column.IsNull.AsSpan(0, column.Rows) : default;
+        }
+
         public override int FirstInvalid()
         {
             if (column.Kind != DecodedKind.ByteArray || AllValid()) return -1;

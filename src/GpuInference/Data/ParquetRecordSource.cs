@@ -207,6 +207,20 @@ internal sealed partial class ParquetRecordSource : IRecordSource
         RecordCount = _groupStarts[_group];
     }
 
+    /// <summary>
+    /// Column <paramref name="index"/> of the row group <see cref="ReadRowGroup"/> loaded, as <see cref="CopyIntegers"/>
+    /// gives it but without the copy, when the page reader decoded it (<paramref name="isNull"/> is empty when no row
+    /// can be null); false otherwise.
+    /// </summary>
+    internal bool TryGetDecodedIntegers(int index, out ReadOnlySpan<long> values, out ReadOnlySpan<bool> isNull)
+    {
+        values = default;
+        isNull = default;
+        if (_chunks[index] is not DecodedChunk chunk || !HoldsSignedIntegers(index)) return false;
+        chunk.GetIntegers(out values, out isNull);
+        return true;
+    }
+
     /// <summary>True when column <paramref name="index"/> of the row group loaded was decoded from its pages by this library, not by Parquet.Net.</summary>
     internal bool IsDecodedFromPages(int index) => _chunks[index] is DecodedChunk;
 

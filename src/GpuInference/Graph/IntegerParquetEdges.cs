@@ -113,14 +113,17 @@ internal static class IntegerParquetEdges
         public void LookUp(int column, NodeIdIndex ids, Span<int> nodes)
         {
             int rows = nodes.Length;
-            if (_values.Length < rows)
+            if (!File.TryGetDecodedIntegers(column, out ReadOnlySpan<long> values, out ReadOnlySpan<bool> isNull))
             {
-                _values = new long[rows];
-                _isNull = new bool[rows];
+                if (_values.Length < rows)
+                {
+                    _values = new long[rows];
+                    _isNull = new bool[rows];
+                }
+                File.CopyIntegers(column, _values.AsSpan(0, rows), _isNull.AsSpan(0, rows));
+                values = _values.AsSpan(0, rows);
+                isNull = _isNull.AsSpan(0, rows);
             }
-            var values = _values.AsSpan(0, rows);
-            var isNull = _isNull.AsSpan(0, rows);
-            File.CopyIntegers(column, values, isNull);
             ids.GetNodes(values, nodes);
             if (!isNull.Contains(true)) return;
             for (int row = 0; row < rows; row++)
