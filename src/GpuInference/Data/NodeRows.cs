@@ -67,9 +67,9 @@ internal sealed class NodeRows
         {
             var numbers = values.AsSpan(0, rows);
             var nulls = isNull.AsSpan(0, rows);
-            file.CopyIntegers(_idAt, numbers, nulls);
-            if (nulls.Contains(true)) return false;
-            _ids.AddIntegers(numbers);
+            var ids = Integers(file, _idAt, numbers, nulls, out var idNulls);
+            if (idNulls.Contains(true)) return false;
+            _ids.AddIntegers(ids);
 
             if (!file.TryCopyNumbers(_outcomeAt, _outcome.Append(rows))) return false;
             foreach (double outcome in _outcome.Span[^rows..])
@@ -112,16 +112,29 @@ internal sealed class NodeRows
     /// Column <paramref name="at"/> as 0/1 values ORed into <paramref name="bits"/> at bit <paramref name="shift"/>;
     /// false at a null or any other value.
     /// </summary>
-    private static bool TryCopyBits(ParquetRecordSource file, int at, Span<long> values, Span<bool> isNull, Span<byte> bits, int shift)
+    private static bool TryCopyBits(ParquetRecordSource file, int at, Span<long> buffer, Span<bool> nullBuffer, Span<byte> bits, int shift)
     {
-        file.CopyIntegers(at, values, isNull);
+        var values = Integers(file, at, buffer, nullBuffer, out var isNull);
+        if (isNull.Contains(true)) return false;
         if (shift == 0) bits.Clear();
         for (int row = 0; row < bits.Length; row++)
         {
-            if (isNull[row] || (ulong)values[row] > 1) return false;
+            if ((ulong)values[row] > 1) return false;
             bits[row] |= (byte)(values[row] << shift);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Integer column <paramref name="at"/> of the row group loaded, with its null marks (empty when no row can be
+    /// null): as the page reader decoded it where it did, else copied into the buffers given.
+    /// </summary>
+    private static ReadOnlySpan<long> Integers(ParquetRecordSource file, int at, Span<long> buffer, Span<bool> nullBuffer, out ReadOnlySpan<bool> isNull)
+    {
+        if (file.TryGetDecodedIntegers(at, out var values, out isNull)) return values;
+        file.CopyIntegers(at, buffer, nullBuffer);
+        isNull = nullBuffer;
+        return buffer;
     }
 
     /// <summary>
