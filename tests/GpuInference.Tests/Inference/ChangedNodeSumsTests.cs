@@ -40,8 +40,8 @@ public sealed class ChangedNodeSumsTests
                     double weight = c == 0 ? problem.Outcome[u] : problem.Basis[(c - 1) * n + u];
                     for (int p = 0; p < count; p++)
                     {
-                        expected[t, c, p] += weight * terms.Values[t * W + p];
-                        scale[t, c, p] += Math.Abs(weight * terms.Values[t * W + p]);
+                        expected[t, c, p] += weight * terms.Value(t, p);
+                        scale[t, c, p] += Math.Abs(weight * terms.Value(t, p));
                     }
                 }
             }
