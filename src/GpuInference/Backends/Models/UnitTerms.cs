@@ -154,6 +154,11 @@ internal sealed unsafe class UnitTerms
     /// <summary>Counts each indicator's set bits over the friends per permutation; returns the friends' total tie weight.</summary>
     private double CountFriends(ulong[] words, int node, int used)
     {
+        if (_problem.Weights is null && Avx512BitSpread.IsSupported)
+        {
+            CountFriendsAvx512(words, node);
+            return 0;
+        }
         if (_problem.Weights is null && Avx2BitSpread.IsSupported)
         {
             CountFriendsAvx2(words, node);
@@ -227,6 +232,37 @@ internal sealed unsafe class UnitTerms
                     AddWidened(sums[2 * i], counts);
                     AddWidened(sums[2 * i + 1], counts + 32);
                 }
+            }
+            first = stop;
+        }
+    }
+
+    /// <summary>As <see cref="CountFriendsAvx2"/>, every counted indicator's 64 byte counters in one AVX-512 register.</summary>
+    private void CountFriendsAvx512(ulong[] words, int node)
+    {
+        ModelProblem problem = _problem;
+        int indicators = problem.IndicatorCount;
+        Span<Vector512<byte>> sums = stackalloc Vector512<byte>[ModelProblem.MaxIndicators];
+        Array.Clear(_counts);
+        long first = problem.RowOffsets[node], end = problem.RowOffsets[node + 1];
+        long graphEnd = problem.Neighbors.LongLength;
+        while (first < end)
+        {
+            long stop = Math.Min(end, first + ByteLanes.Capacity);
+            sums.Clear();
+            for (long e = first; e < stop; e++)
+            {
+                if (e + PrefetchDistance < graphEnd) ChunkAccumulator.Prefetch(words, (long)problem.Neighbors[e + PrefetchDistance] * indicators);
+                long at = (long)problem.Neighbors[e] * indicators;
+                for (int i = 0; i < indicators; i++)
+                {
+                    if (_counted[i]) Avx512BitSpread.AddBits(words[at + i], ref sums[i]);
+                }
+            }
+            for (int i = 0; i < indicators; i++)
+            {
+                if (!_counted[i]) continue;
+                fixed (int* counts = &_counts[i * W]) Avx512BitSpread.AddWidened(sums[i], counts);
             }
             first = stop;
         }
