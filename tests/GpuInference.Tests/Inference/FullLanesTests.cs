@@ -122,6 +122,25 @@ public sealed unsafe class FullLanesTests
         SameBits(expected[..(W - LaneMath.Step)], generic[..(W - LaneMath.Step)], "generic lanes");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void TheQuadraticFormAddsItsProductsInOrder(int k)
+    {
+        var random = new System.Random(15);
+        double[] h = Lanes(random), z = Lanes(random, k * W), m = Lanes(random, k * k * W);
+        var expected = (double[])h.Clone();
+        for (int p = 0; p < W; p++)
+        {
+            for (int a = 0; a < k; a++)
+            {
+                for (int b = 0; b <= a; b++) expected[p] += z[a * W + p] * m[(a * k + b) * W + p] * z[b * W + p];
+            }
+        }
+        fixed (double* ph = h, pz = z, pm = m) FullLanes.AddQuadraticForm(ph, pz, pm, k);
+        SameBits(expected, h, "h + Σ (z_a·m_ab)·z_b");
+    }
+
     /// <summary>Share from its 16 quotients (below 16 friends) or by division, count, any, at least and own levels: each lane's scalar value.</summary>
     [FullLaneAtomsFact]
     public void TheAtomsGiveTheirExposuresBits()

@@ -20,6 +20,12 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// <summary>The words of the batch of the last first pass, which the second pass walks again.</summary>
     private ulong[]? _words;
 
+    /// <summary>Whether a second pass has run: from then on the first pass keeps the friend counts for it.</summary>
+    private bool _secondPasses;
+
+    /// <summary>The friend counts the first pass keeps for the second, or null (see <see cref="FriendCounts"/>).</summary>
+    private FriendCounts? _friendCounts;
+
     /// <summary>The second pass's parameters, copied onto cache lines of their own (see <see cref="AlignedLanes"/>).</summary>
     private AlignedLanes? _parameters;
 
@@ -48,11 +54,15 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         int firstPass = _slots.FirstPass * W;
         // A full batch takes its units four at a time (see AddBlock); otherwise one at a time.
         int block = lanes == W && FullLanes.IsAccelerated ? FullLanes.Units : 1;
+        FriendCounts? keep = _secondPasses ? _friendCounts ??= FriendCounts.For(problem) : null;
+        if (keep is not null) keep.Current = false;
         // Per thread: the chunk's sums, a running group total, then a block of units' terms, on cache lines of their
         // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends.
         Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
+            terms.Counts = keep;
+            terms.CountsReused = false;
             local.Span.Clear();
             bool wholeGroups = problem.ChunkGroup[chunk] < 0;
             double* sums = local.Pointer, running = sums + firstPass, x = running + k * W;
@@ -80,6 +90,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             new Span<double>(sums, firstPass).CopyTo(partials.AsSpan(chunk * firstPass, firstPass));
             return local;
         }, _ => { });
+        if (keep is not null) keep.Current = true;
     }
 
     /// <summary>Adds one unit's products to a chunk's sums: M = Σ m mᵀ, and R = Σ m ỹ, C = Σ q mᵀ of the terms the host does not sum.</summary>
@@ -139,12 +150,16 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         if (_parameters?.Length != parameters.Length) _parameters = new AlignedLanes(parameters.Length);
         parameters.CopyTo(_parameters.Span);
         double* parameter = _parameters.Pointer;
+        _secondPasses = true;
+        FriendCounts? kept = _friendCounts is { Current: true } counts ? counts : null;
         // A full batch's heteroskedastic meat takes its units four at a time (as the first pass does); otherwise one at a time.
         int block = lanes == W && FullLanes.IsAccelerated && !clustered ? FullLanes.Units : 1;
         int stride = (k + 2) * W; // one unit's z (k), e and w
         Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes((width + k + block * (k + 2)) * W), (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
+            terms.Counts = kept;
+            terms.CountsReused = true;
             local.Span.Clear();
             // A chunk of whole clusters sums each cluster's score in a running total, written out when the cluster ends.
             bool wholeClusters = clustered && problem.ChunkCluster![chunk] < 0;
@@ -229,9 +244,16 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             return;
         }
         new Span<double>(w, lanes).Fill(leverage);
-        for (int a = 0; a < k; a++)
+        if (lanes == W && FullLanes.IsAccelerated)
         {
-            for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(w, z + a * W, parameters + (slots.Inverse + a * k + b) * W, z + b * W, lanes);
+            FullLanes.AddQuadraticForm(w, z, parameters + slots.Inverse * W, k);
+        }
+        else
+        {
+            for (int a = 0; a < k; a++)
+            {
+                for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(w, z + a * W, parameters + (slots.Inverse + a * k + b) * W, z + b * W, lanes);
+            }
         }
         LaneMath.LeverageWeight(w, e, weighting == ResidualWeighting.LeverageSquared, lanes);
     }

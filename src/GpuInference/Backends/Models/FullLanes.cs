@@ -111,18 +111,55 @@ internal static unsafe class FullLanes
     }
 
     /// <summary>
-    /// z = z − mean − Σ_j q_j c_j (j in order; <paramref name="mean"/> null to skip it, c_j = c + j · stride), each
-    /// lane held in a register through the subtractions instead of stored after each.
+    /// z = z − mean − Σ_j q_j c_j (j in order; <paramref name="mean"/> null to skip it, c_j = c + j · stride), the
+    /// 64 lanes held in eight registers through the subtractions instead of stored after each.
     /// </summary>
     public static void Residualise(double* z, double* mean, double* c, int stride, double* q, int basis)
     {
-        for (int p = 0; p < ModelSlots.Width; p += 8)
+        Vector512<double> z0 = Vector512.Load(z), z1 = Vector512.Load(z + 8), z2 = Vector512.Load(z + 16), z3 = Vector512.Load(z + 24);
+        Vector512<double> z4 = Vector512.Load(z + 32), z5 = Vector512.Load(z + 40), z6 = Vector512.Load(z + 48), z7 = Vector512.Load(z + 56);
+        if (mean != null)
         {
-            Vector512<double> value = Vector512.Load(z + p);
-            if (mean != null) value -= Vector512.Load(mean + p);
-            for (int j = 0; j < basis; j++) value -= Vector512.Create(q[j]) * Vector512.Load(c + j * stride + p);
-            Vector512.Store(value, z + p);
+            z0 -= Vector512.Load(mean); z1 -= Vector512.Load(mean + 8); z2 -= Vector512.Load(mean + 16); z3 -= Vector512.Load(mean + 24);
+            z4 -= Vector512.Load(mean + 32); z5 -= Vector512.Load(mean + 40); z6 -= Vector512.Load(mean + 48); z7 -= Vector512.Load(mean + 56);
         }
+        for (int j = 0; j < basis; j++)
+        {
+            var scale = Vector512.Create(q[j]);
+            double* cj = c + j * stride;
+            z0 -= scale * Vector512.Load(cj); z1 -= scale * Vector512.Load(cj + 8); z2 -= scale * Vector512.Load(cj + 16); z3 -= scale * Vector512.Load(cj + 24);
+            z4 -= scale * Vector512.Load(cj + 32); z5 -= scale * Vector512.Load(cj + 40); z6 -= scale * Vector512.Load(cj + 48); z7 -= scale * Vector512.Load(cj + 56);
+        }
+        Vector512.Store(z0, z); Vector512.Store(z1, z + 8); Vector512.Store(z2, z + 16); Vector512.Store(z3, z + 24);
+        Vector512.Store(z4, z + 32); Vector512.Store(z5, z + 40); Vector512.Store(z6, z + 48); Vector512.Store(z7, z + 56);
+    }
+
+    /// <summary>
+    /// h += Σ_a Σ_{b ≤ a} (z_a · m_ab) · z_b in that order (z_a = z + a · 64, m_ab = m + (a · k + b) · 64): a
+    /// leverage's quadratic form, the 64 lanes of h held in eight registers through the k(k+1)/2 products.
+    /// </summary>
+    public static void AddQuadraticForm(double* h, double* z, double* m, int k)
+    {
+        Vector512<double> h0 = Vector512.Load(h), h1 = Vector512.Load(h + 8), h2 = Vector512.Load(h + 16), h3 = Vector512.Load(h + 24);
+        Vector512<double> h4 = Vector512.Load(h + 32), h5 = Vector512.Load(h + 40), h6 = Vector512.Load(h + 48), h7 = Vector512.Load(h + 56);
+        for (int a = 0; a < k; a++)
+        {
+            double* za = z + a * ModelSlots.Width;
+            for (int b = 0; b <= a; b++)
+            {
+                double* zb = z + b * ModelSlots.Width, mab = m + (a * k + b) * ModelSlots.Width;
+                h0 += Vector512.Load(za) * Vector512.Load(mab) * Vector512.Load(zb);
+                h1 += Vector512.Load(za + 8) * Vector512.Load(mab + 8) * Vector512.Load(zb + 8);
+                h2 += Vector512.Load(za + 16) * Vector512.Load(mab + 16) * Vector512.Load(zb + 16);
+                h3 += Vector512.Load(za + 24) * Vector512.Load(mab + 24) * Vector512.Load(zb + 24);
+                h4 += Vector512.Load(za + 32) * Vector512.Load(mab + 32) * Vector512.Load(zb + 32);
+                h5 += Vector512.Load(za + 40) * Vector512.Load(mab + 40) * Vector512.Load(zb + 40);
+                h6 += Vector512.Load(za + 48) * Vector512.Load(mab + 48) * Vector512.Load(zb + 48);
+                h7 += Vector512.Load(za + 56) * Vector512.Load(mab + 56) * Vector512.Load(zb + 56);
+            }
+        }
+        Vector512.Store(h0, h); Vector512.Store(h1, h + 8); Vector512.Store(h2, h + 16); Vector512.Store(h3, h + 24);
+        Vector512.Store(h4, h + 32); Vector512.Store(h5, h + 40); Vector512.Store(h6, h + 48); Vector512.Store(h7, h + 56);
     }
 
     private readonly record struct Scales(Vector512<double> S0, Vector512<double> S1, Vector512<double> S2, Vector512<double> S3);

@@ -48,6 +48,15 @@ internal sealed unsafe class UnitTerms
         _values = new AlignedLanes(problem.TermCount * W);
     }
 
+    /// <summary>
+    /// Friend counts to keep (<see cref="CountsReused"/> false) or to reuse (true) instead of walking the friends, or
+    /// null to walk and keep nothing. Set by the backend for each pass.
+    /// </summary>
+    public FriendCounts? Counts { get; set; }
+
+    /// <inheritdoc cref="Counts"/>
+    public bool CountsReused { get; set; }
+
     /// <summary>Values[t · 64 + p]: term t of the last unit evaluated, under permutation p (64-byte aligned).</summary>
     public double* Values => _values.Pointer;
 
@@ -156,7 +165,9 @@ internal sealed unsafe class UnitTerms
     {
         if (_problem.Weights is null && Avx512BitSpread.IsSupported)
         {
-            CountFriendsAvx512(words, node);
+            FriendCounts? kept = Counts;
+            if (kept is not null && CountsReused && Degree(node) <= ByteLanes.Capacity) ReuseCounts(kept.Of(node));
+            else CountFriendsAvx512(words, node, kept?.Of(node));
             return 0;
         }
         if (_problem.Weights is null && Avx2BitSpread.IsSupported)
@@ -237,14 +248,31 @@ internal sealed unsafe class UnitTerms
         }
     }
 
-    /// <summary>As <see cref="CountFriendsAvx2"/>, every counted indicator's 64 byte counters in one AVX-512 register.</summary>
-    private void CountFriendsAvx512(ulong[] words, int node)
+    private int Degree(int node) => (int)(_problem.RowOffsets[node + 1] - _problem.RowOffsets[node]);
+
+    /// <summary>The counts of a unit with at most 255 friends from its kept byte counters.</summary>
+    private void ReuseCounts(byte* kept)
+    {
+        Array.Clear(_counts);
+        for (int i = 0; i < _problem.IndicatorCount; i++)
+        {
+            if (!_counted[i]) continue;
+            fixed (int* counts = &_counts[i * W]) Avx512BitSpread.AddWidened(Vector512.Load(kept + i * W), counts);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="CountFriendsAvx2"/>, every counted indicator's 64 byte counters in one AVX-512 register; with
+    /// <paramref name="keep"/>, a unit of at most 255 friends (one flush) also leaves its byte counters there.
+    /// </summary>
+    private void CountFriendsAvx512(ulong[] words, int node, byte* keep)
     {
         ModelProblem problem = _problem;
         int indicators = problem.IndicatorCount;
         Span<Vector512<byte>> sums = stackalloc Vector512<byte>[ModelProblem.MaxIndicators];
         Array.Clear(_counts);
         long first = problem.RowOffsets[node], end = problem.RowOffsets[node + 1];
+        if (keep != null && first == end) new Span<byte>(keep, indicators * W).Clear(); // no friends: every count is 0
         long graphEnd = problem.Neighbors.LongLength;
         while (first < end)
         {
@@ -263,6 +291,7 @@ internal sealed unsafe class UnitTerms
             {
                 if (!_counted[i]) continue;
                 fixed (int* counts = &_counts[i * W]) Avx512BitSpread.AddWidened(sums[i], counts);
+                if (keep != null && end - problem.RowOffsets[node] <= ByteLanes.Capacity) Vector512.Store(sums[i], keep + i * W);
             }
             first = stop;
         }
