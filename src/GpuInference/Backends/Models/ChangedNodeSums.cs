@@ -66,7 +66,9 @@ public sealed unsafe class ChangedNodeSums
     /// </summary>
     private readonly record struct Column(int Host, int Family, double Value, int Factor);
 
-    public ChangedNodeSums(ModelProblem problem)
+    /// <param name="problem">The laid-out model.</param>
+    /// <param name="parallel">Threads for the per-node tables (ρ); one when null.</param>
+    public ChangedNodeSums(ModelProblem problem, ParallelOptions? parallel = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         _problem = problem;
@@ -74,7 +76,7 @@ public sealed unsafe class ChangedNodeSums
         _terms = [.. Enumerable.Range(0, problem.TermCount).Where(t => summed[t])];
         _width = 1 + problem.BasisCount;
         var familyIndex = new Dictionary<(int Kind, int Factor), int>();
-        var families = new List<double[]>();
+        var families = new List<(int Kind, int Factor)>();
         var columns = new List<Column>[problem.IndicatorCount];
         for (int i = 0; i < columns.Length; i++) columns[i] = [];
         for (int h = 0; h < _terms.Length; h++)
@@ -93,11 +95,11 @@ public sealed unsafe class ChangedNodeSums
             {
                 family = families.Count;
                 familyIndex[(kind, factor)] = family;
-                families.Add(Family(kind, factor));
+                families.Add((kind, factor));
             }
             columns[problem.AtomIndicator[atom]].Add(new Column(h, family, 0, factor));
         }
-        _families = [.. families];
+        _families = Families(families, parallel ?? new ParallelOptions { MaxDegreeOfParallelism = 1 });
         _familyRows = [.. _families.Select(f => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(f)))];
         _columns = [.. columns.Select(c => c.ToArray())];
         _baselineSet = [.. problem.Indicators.Select(set => problem.BaselineCode < set.Length && set[problem.BaselineCode])];
@@ -276,15 +278,33 @@ public sealed unsafe class ChangedNodeSums
     }
 
     /// <summary>
-    /// ρ of every node for one exposure kind and fixed factor: each unit's coefficient on each friend (1, 1/degree,
-    /// the tie's weight, its share of the unit's weight) times the factor, times the unit's ỹ and q, added in unit
-    /// and then edge order.
+    /// ρ of every node for each exposure kind and fixed factor (<see cref="Family"/>), the families' columns dealt out
+    /// in contiguous parts to the threads: each (node, column) is still summed in unit and edge order by one thread,
+    /// so the tables have the same bits on any number of threads.
     /// </summary>
-    private double[] Family(int kind, int factor)
+    private double[][] Families(List<(int Kind, int Factor)> families, ParallelOptions parallel)
+    {
+        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        int parts = Math.Clamp(threads / Math.Max(1, families.Count), 1, _width);
+        // read by address in every batch
+        double[][] rho = [.. families.Select(_ => GC.AllocateArray<double>(_problem.NodeCount * _width, pinned: true))];
+        Parallel.For(0, families.Count * parts, parallel, task =>
+        {
+            int family = task / parts, part = task % parts;
+            Family(rho[family], families[family].Kind, families[family].Factor, _width * part / parts, _width * (part + 1) / parts);
+        });
+        return rho;
+    }
+
+    /// <summary>
+    /// Columns <paramref name="from"/> .. to − 1 (ỹ, then each basis column) of ρ of every node for one exposure kind
+    /// and fixed factor: each unit's coefficient on each friend (1, 1/degree, the tie's weight, its share of the
+    /// unit's weight) times the factor, times the unit's ỹ and q, added in unit and then edge order.
+    /// </summary>
+    private void Family(double[] rho, int kind, int factor, int from, int to)
     {
         ModelProblem problem = _problem;
         int width = _width, units = problem.UnitCount;
-        double[] rho = GC.AllocateArray<double>(problem.NodeCount * width, pinned: true); // read by address in every batch
         float[]? weights = problem.Weights;
         for (int u = 0; u < units; u++)
         {
@@ -305,11 +325,9 @@ public sealed unsafe class ChangedNodeSums
                     _ => total == 0 ? 0 : weights![e] / total,
                 } * scale;
                 long at = (long)problem.Neighbors[e] * width;
-                rho[at] += coefficient * problem.Outcome[u];
-                for (int j = 0; j < problem.BasisCount; j++) rho[at + 1 + j] += coefficient * problem.Basis[(long)j * units + u];
+                for (int c = from; c < to; c++) rho[at + c] += coefficient * (c == 0 ? problem.Outcome[u] : problem.Basis[(long)(c - 1) * units + u]);
             }
         }
-        return rho;
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal sealed class BatchedFit
         _parallel = parallel;
         _slots = new ModelSlots(problem.TermCount, problem.BasisCount);
         _words = new IndicatorWords(problem);
-        if (problem.HostSummedTerms.Contains(true)) _changedNodeSums = new ChangedNodeSums(problem);
+        if (problem.HostSummedTerms.Contains(true)) _changedNodeSums = new ChangedNodeSums(problem, parallel);
         _first = new double[(long)problem.ChunkCount * _slots.FirstPass * W];
         _groupSums = new double[(long)problem.GroupCount * problem.TermCount * W];
         _shared = new bool[problem.GroupCount];
