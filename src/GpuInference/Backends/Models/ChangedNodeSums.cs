@@ -306,9 +306,11 @@ public sealed unsafe class ChangedNodeSums
         ModelProblem problem = _problem;
         int width = _width, units = problem.UnitCount;
         float[]? weights = problem.Weights;
+        double* values = stackalloc double[width];
         for (int u = 0; u < units; u++)
         {
             long first = problem.RowOffsets[u], end = problem.RowOffsets[u + 1];
+            for (int c = from; c < to; c++) values[c] = c == 0 ? problem.Outcome[u] : problem.Basis[(long)(c - 1) * units + u];
             double total = 0;
             if (kind == ExposureCodes.WeightedShare)
             {
@@ -325,7 +327,7 @@ public sealed unsafe class ChangedNodeSums
                     _ => total == 0 ? 0 : weights![e] / total,
                 } * scale;
                 long at = (long)problem.Neighbors[e] * width;
-                for (int c = from; c < to; c++) rho[at + c] += coefficient * (c == 0 ? problem.Outcome[u] : problem.Basis[(long)(c - 1) * units + u]);
+                for (int c = from; c < to; c++) rho[at + c] += coefficient * values[c];
             }
         }
     }
