@@ -71,8 +71,8 @@ public sealed unsafe class FullLanesTests
         const int stride = 3 * W; // as a block of units' terms is laid out: a unit's values, then the next unit's
         double[] a = Lanes(random, 4 * stride), b = Lanes(random, 4 * stride), w = Lanes(random, 4 * stride), sum = Lanes(random);
         double[] scales = [.. Enumerable.Range(0, 4).Select(_ => random.NextDouble() * 20 - 10)];
-        double[] products = (double[])sum.Clone(), scaled = (double[])sum.Clone(), weighted = (double[])sum.Clone();
-        double[] oneByOne = (double[])sum.Clone(), scaledOneByOne = (double[])sum.Clone(), weightedOneByOne = (double[])sum.Clone();
+        double[] products = (double[])sum.Clone(), scaled = (double[])sum.Clone(), weighted = (double[])sum.Clone(), added = (double[])sum.Clone();
+        double[] oneByOne = (double[])sum.Clone(), scaledOneByOne = (double[])sum.Clone(), weightedOneByOne = (double[])sum.Clone(), addedOneByOne = (double[])sum.Clone();
         for (int i = 0; i < 4; i++)
         {
             for (int p = 0; p < W; p++)
@@ -80,10 +80,12 @@ public sealed unsafe class FullLanesTests
                 oneByOne[p] += a[i * stride + p] * b[i * stride + p];
                 scaledOneByOne[p] += a[i * stride + p] * scales[i];
                 weightedOneByOne[p] += a[i * stride + p] * w[i * stride + p] * b[i * stride + p];
+                addedOneByOne[p] += a[i * stride + p];
             }
         }
-        fixed (double* pa = a, pb = b, pw = w, product = products, scale = scaled, weight = weighted)
+        fixed (double* pa = a, pb = b, pw = w, product = products, scale = scaled, weight = weighted, sums = added)
         {
+            FullLanes.Adds(sums, pa, stride);
             FullLanes.AddProducts(product, pa, pb, stride);
             FullLanes.AddScaleds(scale, pa, stride, scales[0], scales[1], scales[2], scales[3]);
             FullLanes.AddWeightedProducts(weight, pa, pw, pb, stride);
@@ -92,6 +94,7 @@ public sealed unsafe class FullLanesTests
         SameBits(oneByOne, products, "Σ a·b");
         SameBits(scaledOneByOne, scaled, "Σ a·s");
         SameBits(weightedOneByOne, weighted, "Σ (a·w)·b");
+        SameBits(addedOneByOne, added, "Σ a");
     }
 
     [Theory]

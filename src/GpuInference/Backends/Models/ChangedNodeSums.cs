@@ -261,6 +261,7 @@ public sealed unsafe class ChangedNodeSums
     }
 
     /// <summary>ρ of <paramref name="node"/> for one column (ỹ then each basis column): a family's row in place, or an own value's, written into <paramref name="own"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double* Row(in Column column, long node, double* own)
     {
         if (column.Family >= 0) return (double*)_familyRows[column.Family] + node * _width;

@@ -75,10 +75,19 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                 {
                     int n = Math.Min(block, end - unit);
                     for (int i = 0; i < n; i++) terms.Evaluate(words, unit + i, lanes, x + i * k * W);
-                    for (int i = 0; i < n; i++)
+                    if (n == FullLanes.Units && !(wholeGroups && RunEndsBefore(problem.UnitGroup, unit, n - 1, end)))
                     {
-                        for (int a = 0; a < k; a++) LaneMath.Add(s + a * W, x + (i * k + a) * W, lanes);
-                        if (wholeGroups && EndsRun(problem.UnitGroup, unit + i, end)) FlushRun(running, groups, problem.UnitGroup[unit + i], k);
+                        // No group ends before the block's last unit: its four terms go into each S at once.
+                        for (int a = 0; a < k; a++) FullLanes.Adds(s + a * W, x + a * W, k * W);
+                        if (wholeGroups && EndsRun(problem.UnitGroup, unit + n - 1, end)) FlushRun(running, groups, problem.UnitGroup[unit + n - 1], k);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            for (int a = 0; a < k; a++) LaneMath.Add(s + a * W, x + (i * k + a) * W, lanes);
+                            if (wholeGroups && EndsRun(problem.UnitGroup, unit + i, end)) FlushRun(running, groups, problem.UnitGroup[unit + i], k);
+                        }
                     }
                     if (n == FullLanes.Units) AddBlock(sums, x, unit);
                     else
@@ -211,6 +220,16 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             new Span<double>(sums, width * W).CopyTo(partials.AsSpan(chunk * width * W, width * W));
             return local;
         }, _ => { });
+    }
+
+    /// <summary>Whether a run of <paramref name="key"/> ends at any of the <paramref name="count"/> units from <paramref name="unit"/>.</summary>
+    private static bool RunEndsBefore(int[] key, int unit, int count, int end)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (EndsRun(key, unit + i, end)) return true;
+        }
+        return false;
     }
 
     /// <summary>Whether <paramref name="unit"/> is the last of its run of <paramref name="key"/> in a chunk ending at <paramref name="end"/>.</summary>

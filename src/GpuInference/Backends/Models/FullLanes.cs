@@ -87,6 +87,20 @@ internal static unsafe class FullLanes
         AddProductsAt(sum, a, b, stride, 32); AddProductsAt(sum, a, b, stride, 40); AddProductsAt(sum, a, b, stride, 48); AddProductsAt(sum, a, b, stride, 56);
     }
 
+    /// <summary>sum += x_i for i = 0 .. 3 in that order, x_i = x + i · stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Adds(double* sum, double* x, int stride)
+    {
+        for (int p = 0; p < ModelSlots.Width; p += 8)
+        {
+            Vector512<double> total = Vector512.Load(sum + p) + Vector512.Load(x + p);
+            total += Vector512.Load(x + stride + p);
+            total += Vector512.Load(x + 2 * stride + p);
+            total += Vector512.Load(x + 3 * stride + p);
+            Vector512.Store(total, sum + p);
+        }
+    }
+
     /// <summary>sum += a_i · s_i for i = 0 .. 3 in that order, a_i = a + i · stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddScaleds(double* sum, double* a, int stride, double s0, double s1, double s2, double s3)
