@@ -191,11 +191,11 @@ public sealed unsafe class FullLanesTests
     }
 }
 
-/// <summary>A fact that needs AVX-512F (<see cref="FullLaneAtoms"/> calls it directly): skipped on hardware without it, where the atoms take the generic loops.</summary>
+/// <summary>A fact that needs native AVX-512 (F and BW: <see cref="FullLaneAtoms"/> and the byte counters call them directly): skipped on hardware without, where the generic loops run.</summary>
 public sealed class FullLaneAtomsFactAttribute : FactAttribute
 {
     public FullLaneAtomsFactAttribute()
     {
-        if (!FullLaneAtoms.IsAccelerated) Skip = "no native AVX-512 here: the atoms take the generic lane loops";
+        if (!FullLaneAtoms.IsAccelerated || !Backends.Cpu.Avx512BitSpread.IsSupported) Skip = "no native AVX-512 here: the generic lane loops run";
     }
 }
