@@ -4,9 +4,10 @@ namespace GpuInference.Backends.Models;
 
 /// <summary>
 /// The managed backend of the general model: chunks in parallel, each thread walking its chunk's units in order and
-/// adding the unit's terms for all 64 permutations of the batch as vectors into the chunk's own partials. Every
-/// (chunk, slot, permutation) sum is taken in unit order with each product rounded before it is added (.NET never
-/// fuses a multiply and an add), which is what the device kernels do.
+/// adding the unit's terms for all 64 permutations of the batch as vectors into the chunk's own partials (a full
+/// batch four units at a time where 512-bit vectors run natively: each sum read once and written once per block).
+/// Every (chunk, slot, permutation) sum is taken in unit order with each product rounded before it is added (.NET
+/// never fuses a multiply and an add), which is what the device kernels do.
 /// </summary>
 public sealed unsafe class CpuModelBackend : IModelBackend
 {
@@ -17,7 +18,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     private readonly ParallelOptions _parallel;
     private readonly ThreadLocal<UnitTerms> _terms;
 
-    /// <summary>The words of the batch of the last first pass, which the second pass walks again.</summary>
+    /// <summary>The words of the batch of the last first pass, which the second pass reads again (its own levels, and the friends of units whose counts were not kept).</summary>
     private ulong[]? _words;
 
     /// <summary>Whether a second pass has run: from then on the first pass keeps the friend counts for it.</summary>
