@@ -40,8 +40,8 @@ public sealed class ChangedNodeSumsTests
                     double weight = c == 0 ? problem.Outcome[u] : problem.Basis[(c - 1) * n + u];
                     for (int p = 0; p < count; p++)
                     {
-                        expected[t, c, p] += weight * terms.Values[t * W + p];
-                        scale[t, c, p] += Math.Abs(weight * terms.Values[t * W + p]);
+                        expected[t, c, p] += weight * terms.Value(t, p);
+                        scale[t, c, p] += Math.Abs(weight * terms.Value(t, p));
                     }
                 }
             }
@@ -57,14 +57,17 @@ public sealed class ChangedNodeSumsTests
         }
     }
 
-    /// <summary>A permutation's sums have the same bits whichever batch it comes in and however many threads sum it.</summary>
+    /// <summary>
+    /// A permutation's sums have the same bits whichever batch it comes in and however many threads build the per-node
+    /// tables (32 here: each family's columns split into parts) and sum it.
+    /// </summary>
     [Fact]
     public void ThePermutationsSumsDoNotDependOnTheBatchOrThreads()
     {
         ModelProblem problem = Problem(baseline: 1, seed: 8);
         ulong[] full = Words(problem, 0.8, 64, seed: 3);
         ulong[] partial = [.. full.Select(w => w & ((1UL << 20) - 1))];
-        var wide = new ChangedNodeSums(problem);
+        var wide = new ChangedNodeSums(problem, new ParallelOptions { MaxDegreeOfParallelism = 32 });
         wide.Sum(full, 64, new ParallelOptions { MaxDegreeOfParallelism = 4 });
         var narrow = new ChangedNodeSums(problem);
         narrow.Sum(partial, 20, new ParallelOptions { MaxDegreeOfParallelism = 1 });
@@ -94,7 +97,8 @@ public sealed class ChangedNodeSumsTests
     /// Codes 0, 1, 2; indicators code = 1, code = 2, code ≥ 1; terms count(≥1), share(=1)·f, wsum(=2), wshare(≥1),
     /// own value (1.5 at code 1, −2 at code 2), own value · f, count(≥1)·any(≥1), any(≥1).
     /// </summary>
-    private static ModelProblem Problem(int baseline, int seed, int nodes = 400, int units = 300)
+    /// <summary>A random problem (see the class summary); without tie weights, the weighted atoms become count and share.</summary>
+    internal static ModelProblem Problem(int baseline, int seed, int nodes = 400, int units = 300, bool weighted = true)
     {
         var random = new System.Random(seed);
         var rows = new long[units + 1];
@@ -121,9 +125,11 @@ public sealed class ChangedNodeSumsTests
             FileNode = [.. Enumerable.Range(0, nodes)],
             RowOffsets = offsets,
             Neighbors = [.. friends],
-            Weights = weights,
+            Weights = weighted ? weights : null,
             Indicators = [[false, true, false], [false, false, true], [false, true, true]],
-            AtomKind = [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.WeightedSum, ExposureCodes.WeightedShare, ModelProblem.OwnValueAtom, ExposureCodes.Any],
+            AtomKind = weighted
+                ? [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.WeightedSum, ExposureCodes.WeightedShare, ModelProblem.OwnValueAtom, ExposureCodes.Any]
+                : [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.Share, ExposureCodes.Count, ModelProblem.OwnValueAtom, ExposureCodes.Any],
             AtomParameter = [0, 0, 0, 0, 0, 0],
             AtomIndicator = [2, 0, 1, 2, -1, 2],
             LevelStart = [0, 0, 0, 0, 0, 2, 2],
@@ -149,7 +155,7 @@ public sealed class ChangedNodeSumsTests
     }
 
     /// <summary>Each node's code under each permutation: the baseline with probability <paramref name="atBaseline"/>, else any code.</summary>
-    private static ulong[] Words(ModelProblem problem, double atBaseline, int count, int seed)
+    internal static ulong[] Words(ModelProblem problem, double atBaseline, int count, int seed)
     {
         var random = new System.Random(seed);
         int indicators = problem.IndicatorCount;

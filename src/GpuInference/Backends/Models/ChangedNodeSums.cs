@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using GpuInference.Kernels.Exposures;
 
 namespace GpuInference.Backends.Models;
@@ -56,13 +57,18 @@ public sealed unsafe class ChangedNodeSums
     /// <summary>The last batch's sums, [(h · width + c) · 64 + p].</summary>
     private readonly double[] _sums;
 
+    /// <summary>The last batch's changes from the baseline, laid out as <see cref="_sums"/>, on cache lines of their own.</summary>
+    private readonly AlignedLanes _changes;
+
     /// <summary>
     /// Term <paramref name="Host"/> gains ρ of family <paramref name="Family"/> where the indicator is set, or, with
     /// family −1, <paramref name="Value"/> times the unit's own ỹ and q (times the term's fixed factor).
     /// </summary>
     private readonly record struct Column(int Host, int Family, double Value, int Factor);
 
-    public ChangedNodeSums(ModelProblem problem)
+    /// <param name="problem">The laid-out model.</param>
+    /// <param name="parallel">Threads for the per-node tables (ρ); one when null.</param>
+    public ChangedNodeSums(ModelProblem problem, ParallelOptions? parallel = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         _problem = problem;
@@ -70,7 +76,7 @@ public sealed unsafe class ChangedNodeSums
         _terms = [.. Enumerable.Range(0, problem.TermCount).Where(t => summed[t])];
         _width = 1 + problem.BasisCount;
         var familyIndex = new Dictionary<(int Kind, int Factor), int>();
-        var families = new List<double[]>();
+        var families = new List<(int Kind, int Factor)>();
         var columns = new List<Column>[problem.IndicatorCount];
         for (int i = 0; i < columns.Length; i++) columns[i] = [];
         for (int h = 0; h < _terms.Length; h++)
@@ -89,16 +95,17 @@ public sealed unsafe class ChangedNodeSums
             {
                 family = families.Count;
                 familyIndex[(kind, factor)] = family;
-                families.Add(Family(kind, factor));
+                families.Add((kind, factor));
             }
             columns[problem.AtomIndicator[atom]].Add(new Column(h, family, 0, factor));
         }
-        _families = [.. families];
+        _families = Families(families, parallel ?? new ParallelOptions { MaxDegreeOfParallelism = 1 });
         _familyRows = [.. _families.Select(f => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(f)))];
         _columns = [.. columns.Select(c => c.ToArray())];
         _baselineSet = [.. problem.Indicators.Select(set => problem.BaselineCode < set.Length && set[problem.BaselineCode])];
         _baseline = Baseline();
         _sums = new double[_terms.Length * _width * W];
+        _changes = new AlignedLanes(_sums.Length);
     }
 
     /// <summary>
@@ -152,7 +159,8 @@ public sealed unsafe class ChangedNodeSums
         ArgumentNullException.ThrowIfNull(words);
         ulong batch = count == W ? ulong.MaxValue : (1UL << count) - 1;
         int stride = _terms.Length * _width;
-        var changes = new double[stride * W];
+        _changes.Span.Clear();
+        double* changes = _changes.Pointer;
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int workers = threads >= 4 ? 4 : threads >= 2 ? 2 : 1;
         int part = W / workers; // a whole number of vectors: 64, 32 or 16 lanes
@@ -160,10 +168,7 @@ public sealed unsafe class ChangedNodeSums
         {
             ulong mine = batch & (ulong.MaxValue >> (W - part) << (part * worker));
             if (mine == 0) return;
-            fixed (double* sums = changes)
-            {
-                AddChanges(words, mine, sums);
-            }
+            AddChanges(words, mine, changes);
         });
         for (int s = 0; s < stride; s++)
         {
@@ -184,6 +189,7 @@ public sealed unsafe class ChangedNodeSums
         Vector<double>[] masks = LaneMasks.Of;
         double* own = stackalloc double[width];
         Vector<double>* values = stackalloc Vector<double>[width];
+        bool full = FullLanes.IsAccelerated;
         fixed (ulong* allWords = words)
         {
             for (long node = 0; node < problem.NodeCount; node++)
@@ -200,8 +206,13 @@ public sealed unsafe class ChangedNodeSums
                     {
                         ref readonly Column column = ref columns[index];
                         double* row = Row(column, node, own);
-                        for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
                         double* sum = changes + column.Host * width * W;
+                        if (full)
+                        {
+                            AddDifferences(differs, set, row, sum, width);
+                            continue;
+                        }
+                        for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
                         for (ulong rest = differs; rest != 0;)
                         {
                             int p = BitOperations.TrailingZeroCount(rest) / step * step;
@@ -223,7 +234,34 @@ public sealed unsafe class ChangedNodeSums
         }
     }
 
+    /// <summary>Lane j tests bit j of a byte.</summary>
+    private static readonly Vector512<long> BitOfLane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
+
+    /// <summary>
+    /// As the generic loop of <see cref="AddChanges"/> for one column, eight lanes at a time in 512-bit vectors: half
+    /// the vectors to visit where bits are dense, and where they are sparse (most nodes differ in one lane of a
+    /// batch) one vector of eight lanes instead of one or two of four.
+    /// </summary>
+    private static void AddDifferences(ulong differs, bool set, double* row, double* sum, int width)
+    {
+        for (ulong rest = differs; rest != 0;)
+        {
+            int p = BitOperations.TrailingZeroCount(rest) & ~7;
+            Vector512<long> bits = Vector512.Create((long)((differs >> p) & 0xFF)) & BitOfLane;
+            Vector512<double> mask = Vector512.Equals(bits, BitOfLane).AsDouble();
+            double* at = sum + p;
+            for (int c = 0; c < width; c++)
+            {
+                Vector512<double> value = mask & Vector512.Create(row[c]);
+                Vector512<double> current = Vector512.Load(at + c * W);
+                Vector512.Store(set ? current - value : current + value, at + c * W);
+            }
+            rest &= ~(0xFFUL << p);
+        }
+    }
+
     /// <summary>ρ of <paramref name="node"/> for one column (ỹ then each basis column): a family's row in place, or an own value's, written into <paramref name="own"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double* Row(in Column column, long node, double* own)
     {
         if (column.Family >= 0) return (double*)_familyRows[column.Family] + node * _width;
@@ -241,19 +279,39 @@ public sealed unsafe class ChangedNodeSums
     }
 
     /// <summary>
-    /// ρ of every node for one exposure kind and fixed factor: each unit's coefficient on each friend (1, 1/degree,
-    /// the tie's weight, its share of the unit's weight) times the factor, times the unit's ỹ and q, added in unit
-    /// and then edge order.
+    /// ρ of every node for each exposure kind and fixed factor (<see cref="Family"/>), the families' columns dealt out
+    /// in contiguous parts to the threads: each (node, column) is still summed in unit and edge order by one thread,
+    /// so the tables have the same bits on any number of threads.
     /// </summary>
-    private double[] Family(int kind, int factor)
+    private double[][] Families(List<(int Kind, int Factor)> families, ParallelOptions parallel)
+    {
+        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        int parts = Math.Clamp(threads / Math.Max(1, families.Count), 1, _width);
+        // read by address in every batch
+        double[][] rho = [.. families.Select(_ => GC.AllocateArray<double>(_problem.NodeCount * _width, pinned: true))];
+        Parallel.For(0, families.Count * parts, parallel, task =>
+        {
+            int family = task / parts, part = task % parts;
+            Family(rho[family], families[family].Kind, families[family].Factor, _width * part / parts, _width * (part + 1) / parts);
+        });
+        return rho;
+    }
+
+    /// <summary>
+    /// Columns <paramref name="from"/> .. to − 1 (ỹ, then each basis column) of ρ of every node for one exposure kind
+    /// and fixed factor: each unit's coefficient on each friend (1, 1/degree, the tie's weight, its share of the
+    /// unit's weight) times the factor, times the unit's ỹ and q, added in unit and then edge order.
+    /// </summary>
+    private void Family(double[] rho, int kind, int factor, int from, int to)
     {
         ModelProblem problem = _problem;
         int width = _width, units = problem.UnitCount;
-        double[] rho = GC.AllocateArray<double>(problem.NodeCount * width, pinned: true); // read by address in every batch
         float[]? weights = problem.Weights;
+        double* values = stackalloc double[width];
         for (int u = 0; u < units; u++)
         {
             long first = problem.RowOffsets[u], end = problem.RowOffsets[u + 1];
+            for (int c = from; c < to; c++) values[c] = c == 0 ? problem.Outcome[u] : problem.Basis[(long)(c - 1) * units + u];
             double total = 0;
             if (kind == ExposureCodes.WeightedShare)
             {
@@ -270,11 +328,9 @@ public sealed unsafe class ChangedNodeSums
                     _ => total == 0 ? 0 : weights![e] / total,
                 } * scale;
                 long at = (long)problem.Neighbors[e] * width;
-                rho[at] += coefficient * problem.Outcome[u];
-                for (int j = 0; j < problem.BasisCount; j++) rho[at + 1 + j] += coefficient * problem.Basis[(long)j * units + u];
+                for (int c = from; c < to; c++) rho[at + c] += coefficient * values[c];
             }
         }
-        return rho;
     }
 
     /// <summary>

@@ -4,9 +4,10 @@ namespace GpuInference.Backends.Models;
 
 /// <summary>
 /// The managed backend of the general model: chunks in parallel, each thread walking its chunk's units in order and
-/// adding the unit's terms for all 64 permutations of the batch as vectors into the chunk's own partials. Every
-/// (chunk, slot, permutation) sum is taken in unit order with each product rounded before it is added (.NET never
-/// fuses a multiply and an add), which is what the device kernels do.
+/// adding the unit's terms for all 64 permutations of the batch as vectors into the chunk's own partials (a full
+/// batch four units at a time where 512-bit vectors run natively: each sum read once and written once per block).
+/// Every (chunk, slot, permutation) sum is taken in unit order with each product rounded before it is added (.NET
+/// never fuses a multiply and an add), which is what the device kernels do.
 /// </summary>
 public sealed unsafe class CpuModelBackend : IModelBackend
 {
@@ -17,8 +18,17 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     private readonly ParallelOptions _parallel;
     private readonly ThreadLocal<UnitTerms> _terms;
 
-    /// <summary>The words of the batch of the last first pass, which the second pass walks again.</summary>
+    /// <summary>The words of the batch of the last first pass, which the second pass reads again (its own levels, and the friends of units whose counts were not kept).</summary>
     private ulong[]? _words;
+
+    /// <summary>Whether a second pass has run: from then on the first pass keeps the friend counts for it.</summary>
+    private bool _secondPasses;
+
+    /// <summary>The friend counts the first pass keeps for the second, or null (see <see cref="FriendCounts"/>).</summary>
+    private FriendCounts? _friendCounts;
+
+    /// <summary>The second pass's parameters, copied onto cache lines of their own (see <see cref="AlignedLanes"/>).</summary>
+    private AlignedLanes? _parameters;
 
     public CpuModelBackend(ModelProblem problem, BackendOptions options)
     {
@@ -40,39 +50,102 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     {
         _words = words;
         ModelProblem problem = _problem;
-        ModelSlots slots = _slots;
-        int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
+        int k = problem.TermCount;
         int lanes = LaneMath.Lanes(count);
-        bool[] hostSummed = problem.HostSummedTerms;
-        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>(k * W, pinned: true), (chunk, _, run) =>
+        int firstPass = _slots.FirstPass * W;
+        // A full batch takes its units four at a time (see AddBlock); otherwise one at a time.
+        int block = lanes == W && FullLanes.IsAccelerated ? FullLanes.Units : 1;
+        FriendCounts? keep = _secondPasses ? _friendCounts ??= FriendCounts.For(problem) : null;
+        if (keep is not null) keep.Current = false;
+        // Per thread: the chunk's sums, a running group total, then a block of units' terms, on cache lines of their
+        // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends.
+        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
-            partials.AsSpan(chunk * slots.FirstPass * W, slots.FirstPass * W).Clear();
+            terms.Counts = keep;
+            terms.CountsReused = false;
+            local.Span.Clear();
             bool wholeGroups = problem.ChunkGroup[chunk] < 0;
-            fixed (double* sums = &partials[chunk * slots.FirstPass * W], x = terms.Values, running = run, groups = groupSums)
+            double* sums = local.Pointer, running = sums + firstPass, x = running + k * W;
+            fixed (double* groups = groupSums)
             {
                 // A chunk of whole groups sums each group's terms in a running total, written out when the group ends.
-                double* s = wholeGroups ? running : sums + slots.Sum * W;
-                Array.Clear(run);
+                double* s = wholeGroups ? running : sums + _slots.Sum * W;
                 int first = problem.ChunkStart[chunk], end = problem.ChunkStart[chunk + 1];
-                for (int unit = first; unit < end; unit++)
+                for (int unit = first; unit < end; unit += block)
                 {
-                    terms.Evaluate(words, unit, lanes);
-                    double y = problem.Outcome[unit];
-                    for (int a = 0; a < k; a++)
+                    int n = Math.Min(block, end - unit);
+                    for (int i = 0; i < n; i++) terms.Evaluate(words, unit + i, lanes, x + i * k * W);
+                    if (n == FullLanes.Units && !(wholeGroups && RunEndsBefore(problem.UnitGroup, unit, n - 1, end)))
                     {
-                        double* xa = x + a * W;
-                        LaneMath.Add(s + a * W, xa, lanes);
-                        for (int b = 0; b <= a; b++) LaneMath.AddProduct(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, lanes);
-                        if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
-                        LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
-                        for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
+                        // No group ends before the block's last unit: its four terms go into each S at once.
+                        for (int a = 0; a < k; a++) FullLanes.Adds(s + a * W, x + a * W, k * W);
+                        if (wholeGroups && EndsRun(problem.UnitGroup, unit + n - 1, end)) FlushRun(running, groups, problem.UnitGroup[unit + n - 1], k);
                     }
-                    if (wholeGroups && EndsRun(problem.UnitGroup, unit, end)) FlushRun(running, groups, problem.UnitGroup[unit], k);
+                    else
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            for (int a = 0; a < k; a++) LaneMath.Add(s + a * W, x + (i * k + a) * W, lanes);
+                            if (wholeGroups && EndsRun(problem.UnitGroup, unit + i, end)) FlushRun(running, groups, problem.UnitGroup[unit + i], k);
+                        }
+                    }
+                    if (n == FullLanes.Units) AddBlock(sums, x, unit);
+                    else
+                    {
+                        for (int i = 0; i < n; i++) AddUnit(sums, x + i * k * W, unit + i, lanes);
+                    }
                 }
             }
-            return run;
+            new Span<double>(sums, firstPass).CopyTo(partials.AsSpan(chunk * firstPass, firstPass));
+            return local;
         }, _ => { });
+        if (keep is not null) keep.Current = true;
+    }
+
+    /// <summary>Adds one unit's products to a chunk's sums: M = Σ m mᵀ, and R = Σ m ỹ, C = Σ q mᵀ of the terms the host does not sum.</summary>
+    private void AddUnit(double* sums, double* x, int unit, int lanes)
+    {
+        ModelProblem problem = _problem;
+        ModelSlots slots = _slots;
+        int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
+        bool[] hostSummed = problem.HostSummedTerms;
+        double y = problem.Outcome[unit];
+        for (int a = 0; a < k; a++)
+        {
+            double* xa = x + a * W;
+            for (int b = 0; b <= a; b++) LaneMath.AddProduct(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, lanes);
+            if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
+            LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
+            for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="AddUnit"/> for <see cref="FullLanes.Units"/> consecutive units of a full batch (terms at
+    /// x + i · k · 64): each sum is read once, gains the units' products one after another, and is written once,
+    /// the same additions in the same order as unit by unit, so the same bits with a quarter of the sums' traffic.
+    /// </summary>
+    private void AddBlock(double* sums, double* x, int unit)
+    {
+        ModelProblem problem = _problem;
+        ModelSlots slots = _slots;
+        int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
+        int stride = k * W;
+        bool[] hostSummed = problem.HostSummedTerms;
+        double[] outcome = problem.Outcome, q = problem.Basis;
+        for (int a = 0; a < k; a++)
+        {
+            double* xa = x + a * W;
+            for (int b = 0; b <= a; b++) FullLanes.AddProducts(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, stride);
+            if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
+            FullLanes.AddScaleds(sums + (slots.Response + a) * W, xa, stride, outcome[unit], outcome[unit + 1], outcome[unit + 2], outcome[unit + 3]);
+            for (int j = 0; j < basis; j++)
+            {
+                long at = (long)j * units + unit;
+                FullLanes.AddScaleds(sums + (slots.Basis + j * k + a) * W, xa, stride, q[at], q[at + 1], q[at + 2], q[at + 3]);
+            }
+        }
     }
 
     public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials, double[] clusterScores)
@@ -84,45 +157,80 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         int width = slots.SecondPass(clustered);
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
         int lanes = LaneMath.Lanes(count);
-        Parallel.For(0, problem.ChunkCount, _parallel, () => GC.AllocateArray<double>((2 * k + 2) * W, pinned: true), (chunk, _, scratch) =>
+        if (_parameters?.Length != parameters.Length) _parameters = new AlignedLanes(parameters.Length);
+        parameters.CopyTo(_parameters.Span);
+        double* parameter = _parameters.Pointer;
+        _secondPasses = true;
+        FriendCounts? kept = _friendCounts is { Current: true } counts ? counts : null;
+        // A full batch's heteroskedastic meat takes its units four at a time (as the first pass does); otherwise one at a time.
+        int block = lanes == W && FullLanes.IsAccelerated && !clustered ? FullLanes.Units : 1;
+        int stride = (k + 2) * W; // one unit's z (k), e and w
+        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes((width + k + block * (k + 2)) * W), (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
-            partials.AsSpan(chunk * width * W, width * W).Clear();
+            terms.Counts = kept;
+            terms.CountsReused = true;
+            local.Span.Clear();
             // A chunk of whole clusters sums each cluster's score in a running total, written out when the cluster ends.
             bool wholeClusters = clustered && problem.ChunkCluster![chunk] < 0;
             int end = problem.ChunkStart[chunk + 1];
-            fixed (double* sums = &partials[chunk * width * W], x = terms.Values, z = scratch, parameter = parameters, scores = clusterScores)
+            // Per thread, on cache lines of their own (see AlignedLanes): the chunk's sums, copied into its partials
+            // when the chunk ends, a running cluster score, then each unit of a block's z, e and w.
+            double* sums = local.Pointer, running = sums + width * W, units0 = running + k * W;
+            double* score = wholeClusters ? running : sums;
+            double* q = stackalloc double[Math.Max(1, basis)];
+            fixed (double* scores = clusterScores)
             {
-                double* e = z + k * W, w = z + (k + 1) * W, running = z + (k + 2) * W;
-                double* score = wholeClusters ? running : sums;
-                new Span<double>(running, k * W).Clear();
-                for (int unit = problem.ChunkStart[chunk]; unit < end; unit++)
+                for (int unit = problem.ChunkStart[chunk]; unit < end; unit += block)
                 {
-                    terms.Evaluate(words, unit, lanes);
-                    int group = problem.UnitGroup[unit];
+                    int n = Math.Min(block, end - unit);
+                    for (int i = 0; i < n; i++)
+                    {
+                        double* z = units0 + i * stride, e = z + k * W, w = e + W;
+                        int u = unit + i;
+                        terms.Evaluate(words, u, lanes, z);
+                        for (int j = 0; j < basis; j++) q[j] = problem.Basis[(long)j * units + u];
+                        int group = problem.UnitGroup[u];
+                        for (int a = 0; a < k; a++)
+                        {
+                            double* mean = problem.Absorbs ? parameter + (slots.Means + group * k + a) * W : null;
+                            LaneMath.Residualise(z + a * W, mean, parameter + (slots.Projection + a) * W, k * W, q, basis, lanes);
+                        }
+                        Residual(z, parameter, slots, k, problem.Outcome[u], e, lanes);
+                        if (clustered)
+                        {
+                            for (int a = 0; a < k; a++) LaneMath.AddProduct(score + a * W, z + a * W, e, lanes);
+                            if (wholeClusters && EndsRun(problem.UnitCluster!, u, end)) FlushRun(running, scores, problem.UnitCluster![u], k);
+                            continue;
+                        }
+                        Weight(z, e, parameter, slots, k, weighting, problem.Leverage[u], w, lanes);
+                        if (n == FullLanes.Units) continue; // the block's meat follows, four units at once
+                        for (int a = 0; a < k; a++)
+                        {
+                            for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(sums + ModelSlots.Pair(a, b) * W, z + a * W, w, z + b * W, lanes);
+                        }
+                    }
+                    if (n != FullLanes.Units) continue;
+                    double* weights = units0 + (k + 1) * W;
                     for (int a = 0; a < k; a++)
                     {
-                        double* za = z + a * W;
-                        Buffer.MemoryCopy(x + a * W, za, lanes * sizeof(double), lanes * sizeof(double));
-                        if (problem.Absorbs) LaneMath.Subtract(za, parameter + (slots.Means + group * k + a) * W, lanes);
-                        for (int j = 0; j < basis; j++) LaneMath.SubtractScaled(za, parameter + (slots.Projection + j * k + a) * W, problem.Basis[(long)j * units + unit], lanes);
-                    }
-                    Residual(z, parameter, slots, k, problem.Outcome[unit], e, lanes);
-                    if (clustered)
-                    {
-                        for (int a = 0; a < k; a++) LaneMath.AddProduct(score + a * W, z + a * W, e, lanes);
-                        if (wholeClusters && EndsRun(problem.UnitCluster!, unit, end)) FlushRun(running, scores, problem.UnitCluster![unit], k);
-                        continue;
-                    }
-                    Weight(z, e, parameter, slots, k, weighting, problem.Leverage[unit], w, lanes);
-                    for (int a = 0; a < k; a++)
-                    {
-                        for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(sums + ModelSlots.Pair(a, b) * W, z + a * W, w, z + b * W, lanes);
+                        for (int b = 0; b <= a; b++) FullLanes.AddWeightedProducts(sums + ModelSlots.Pair(a, b) * W, units0 + a * W, weights, units0 + b * W, stride);
                     }
                 }
             }
-            return scratch;
+            new Span<double>(sums, width * W).CopyTo(partials.AsSpan(chunk * width * W, width * W));
+            return local;
         }, _ => { });
+    }
+
+    /// <summary>Whether a run of <paramref name="key"/> ends at any of the <paramref name="count"/> units from <paramref name="unit"/>.</summary>
+    private static bool RunEndsBefore(int[] key, int unit, int count, int end)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (EndsRun(key, unit + i, end)) return true;
+        }
+        return false;
     }
 
     /// <summary>Whether <paramref name="unit"/> is the last of its run of <paramref name="key"/> in a chunk ending at <paramref name="end"/>.</summary>
@@ -136,40 +244,38 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         run.Clear();
     }
 
-    /// <summary>e = y − Σ_a z_a β_a, the products added in term order.</summary>
+    /// <summary>e = y − Σ_a z_a β_a, the products added in term order (the fit summed in e first).</summary>
     private static void Residual(double* z, double* parameters, ModelSlots slots, int k, double y, double* e, int lanes)
     {
-        var outcome = new Vector<double>(y);
-        for (int p = 0; p < lanes; p += LaneMath.Step)
-        {
-            Vector<double> fit = Vector<double>.Zero;
-            for (int a = 0; a < k; a++) fit += *(Vector<double>*)(z + a * W + p) * *(Vector<double>*)(parameters + (slots.Beta + a) * W + p);
-            *(Vector<double>*)(e + p) = outcome - fit;
-        }
+        new Span<double>(e, lanes).Clear();
+        for (int a = 0; a < k; a++) LaneMath.AddProduct(e, z + a * W, parameters + (slots.Beta + a) * W, lanes);
+        LaneMath.Complement(e, y, lanes);
     }
 
-    /// <summary>The meat's weight of a unit: e², or e² over (1 − h) or (1 − h)² with h its leverage in the whole model.</summary>
+    /// <summary>
+    /// The meat's weight of a unit: e², or e² over (1 − h) or (1 − h)² with h its leverage in the whole model, h
+    /// summed in w first: the unit's fixed-part leverage, then (z_a A⁻¹_ab) z_b over the lower triangle in order.
+    /// </summary>
     private static void Weight(double* z, double* e, double* parameters, ModelSlots slots, int k, ResidualWeighting weighting, double leverage, double* w, int lanes)
     {
-        var one = Vector<double>.One;
-        for (int p = 0; p < lanes; p += LaneMath.Step)
+        if (weighting == ResidualWeighting.Squared)
         {
-            var ep = *(Vector<double>*)(e + p);
-            Vector<double> squared = ep * ep;
-            if (weighting == ResidualWeighting.Squared)
-            {
-                *(Vector<double>*)(w + p) = squared;
-                continue;
-            }
-            var h = new Vector<double>(leverage);
+            LaneMath.Square(w, e, lanes);
+            return;
+        }
+        new Span<double>(w, lanes).Fill(leverage);
+        if (lanes == W && FullLanes.IsAccelerated)
+        {
+            FullLanes.AddQuadraticForm(w, z, parameters + slots.Inverse * W, k);
+        }
+        else
+        {
             for (int a = 0; a < k; a++)
             {
-                var za = *(Vector<double>*)(z + a * W + p);
-                for (int b = 0; b <= a; b++) h += za * *(Vector<double>*)(parameters + (slots.Inverse + a * k + b) * W + p) * *(Vector<double>*)(z + b * W + p);
+                for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(w, z + a * W, parameters + (slots.Inverse + a * k + b) * W, z + b * W, lanes);
             }
-            Vector<double> rest = one - h;
-            *(Vector<double>*)(w + p) = weighting == ResidualWeighting.Leverage ? squared / rest : squared / (rest * rest);
         }
+        LaneMath.LeverageWeight(w, e, weighting == ResidualWeighting.LeverageSquared, lanes);
     }
 
     public void Dispose() => _terms.Dispose();

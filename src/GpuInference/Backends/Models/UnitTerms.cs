@@ -22,7 +22,8 @@ internal sealed unsafe class UnitTerms
     private readonly ModelProblem _problem;
     private readonly int[] _counts;
     private readonly double[] _treatedWeight;
-    private readonly double[] _atoms;
+    private readonly AlignedLanes _atoms;
+    private readonly AlignedLanes _values;
     private readonly ulong[] _lanes;
 
     /// <summary>Indicators some exposure reads: only those are counted over the friends (own treatments need no walk).</summary>
@@ -36,7 +37,7 @@ internal sealed unsafe class UnitTerms
         _problem = problem;
         _counts = new int[problem.IndicatorCount * W];
         _treatedWeight = new double[problem.IndicatorCount * W];
-        _atoms = GC.AllocateArray<double>(problem.AtomCount * W, pinned: true);
+        _atoms = new AlignedLanes(problem.AtomCount * W);
         _lanes = new ulong[problem.IndicatorCount * ByteLanes.Count];
         _counted = new bool[problem.IndicatorCount];
         for (int a = 0; a < problem.AtomCount; a++)
@@ -44,26 +45,43 @@ internal sealed unsafe class UnitTerms
             if (problem.AtomKind[a] != ModelProblem.OwnValueAtom) _counted[problem.AtomIndicator[a]] = true;
         }
         _walks = _counted.Contains(true);
-        Values = GC.AllocateArray<double>(problem.TermCount * W, pinned: true);
+        _values = new AlignedLanes(problem.TermCount * W);
     }
 
-    /// <summary>Values[t · 64 + p]: term t of the last unit evaluated, under permutation p (pinned: callers take its address).</summary>
-    public double[] Values { get; }
+    /// <summary>
+    /// Friend counts to keep (<see cref="CountsReused"/> false) or to reuse (true) instead of walking the friends, or
+    /// null to walk and keep nothing. Set by the backend for each pass.
+    /// </summary>
+    public FriendCounts? Counts { get; set; }
+
+    /// <inheritdoc cref="Counts"/>
+    public bool CountsReused { get; set; }
+
+    /// <summary>Values[t · 64 + p]: term t of the last unit evaluated, under permutation p (64-byte aligned).</summary>
+    public double* Values => _values.Pointer;
+
+    /// <summary>Term <paramref name="term"/> of the last unit evaluated, under permutation <paramref name="p"/>.</summary>
+    public double Value(int term, int p) => _values.Span[term * W + p];
 
     /// <summary>
     /// Evaluates every moving term of unit <paramref name="unit"/> (layout order) for the first <paramref name="lanes"/>
     /// permutations (a whole number of vectors; lanes past the batch hold values of empty words, never read).
     /// </summary>
-    public void Evaluate(ulong[] words, int unit, int lanes)
+    public void Evaluate(ulong[] words, int unit, int lanes) => Evaluate(words, unit, lanes, Values);
+
+    /// <summary>As <see cref="Evaluate(ulong[], int, int)"/>, the terms written to <paramref name="destination"/> ([t · 64 + p]) instead of <see cref="Values"/>.</summary>
+    public void Evaluate(ulong[] words, int unit, int lanes, double* destination)
     {
         ModelProblem problem = _problem;
         int node = unit;
         int degree = (int)(problem.RowOffsets[node + 1] - problem.RowOffsets[node]);
         double weight = _walks ? CountFriends(words, node, lanes) : 0;
         int indicators = problem.IndicatorCount;
+        bool full = lanes == W && FullLaneAtoms.IsAccelerated;
         for (int a = 0; a < problem.AtomCount; a++)
         {
-            Span<double> values = _atoms.AsSpan(a * W, W);
+            if (full && FullLaneAtom(words, node, a, degree)) continue;
+            Span<double> values = _atoms.Span.Slice(a * W, W);
             int kind = problem.AtomKind[a];
             if (kind == ModelProblem.OwnValueAtom)
             {
@@ -91,24 +109,53 @@ internal sealed unsafe class UnitTerms
         }
         int group = problem.UnitGroup[unit];
         int k = problem.TermCount;
-        fixed (double* atoms = _atoms, values = Values)
+        double* atoms = _atoms.Pointer, termValues = destination;
+        for (int t = 0; t < k; t++)
         {
-            for (int t = 0; t < k; t++)
+            double* term = termValues + t * W;
+            int first = problem.TermStart[t], end = problem.TermStart[t + 1];
+            int factor = problem.TermFixedFactor[t];
+            double shift = problem.Shift[group * k + t];
+            double* atom = atoms + problem.TermAtoms[first] * W;
+            if (end == first + 1 && factor < 0)
             {
-                double* term = values + t * W;
-                int first = problem.TermStart[t], end = problem.TermStart[t + 1];
-                int factor = problem.TermFixedFactor[t];
-                double shift = problem.Shift[group * k + t];
-                double* atom = atoms + problem.TermAtoms[first] * W;
-                if (end == first + 1 && factor < 0)
-                {
-                    LaneMath.Difference(term, atom, shift, lanes); // the common case: one atom, shifted, in one pass
-                    continue;
-                }
-                Buffer.MemoryCopy(atom, term, lanes * sizeof(double), lanes * sizeof(double));
-                for (int f = first + 1; f < end; f++) LaneMath.Multiply(term, atoms + problem.TermAtoms[f] * W, lanes);
-                if (factor >= 0) LaneMath.ScaleAndShift(term, problem.FixedFactors[factor][unit], shift, lanes);
-                else LaneMath.Shift(term, shift, lanes);
+                LaneMath.Difference(term, atom, shift, lanes); // the common case: one atom, shifted, in one pass
+                continue;
+            }
+            Buffer.MemoryCopy(atom, term, lanes * sizeof(double), lanes * sizeof(double));
+            for (int f = first + 1; f < end; f++) LaneMath.Multiply(term, atoms + problem.TermAtoms[f] * W, lanes);
+            if (factor >= 0) LaneMath.ScaleAndShift(term, problem.FixedFactors[factor][unit], shift, lanes);
+            else LaneMath.Shift(term, shift, lanes);
+        }
+    }
+
+    /// <summary>
+    /// Atom <paramref name="a"/> of the unit whose friends were just counted, over all 64 lanes by
+    /// <see cref="FullLaneAtoms"/>, when its kind is one of those; false for the kinds that read tie weights.
+    /// </summary>
+    private bool FullLaneAtom(ulong[] words, int node, int a, int degree)
+    {
+        ModelProblem problem = _problem;
+        double* values = _atoms.Pointer + a * W;
+        int kind = problem.AtomKind[a];
+        if (kind == ModelProblem.OwnValueAtom)
+        {
+            new Span<double>(values, W).Clear();
+            for (int l = problem.LevelStart[a]; l < problem.LevelStart[a + 1]; l++)
+            {
+                FullLaneAtoms.SelectLevel(words[(long)node * problem.IndicatorCount + problem.LevelIndicator[l]], problem.LevelValue[l], values);
+            }
+            return true;
+        }
+        fixed (int* counts = &_counts[problem.AtomIndicator[a] * W])
+        {
+            switch (kind)
+            {
+                case ExposureCodes.Count: FullLaneAtoms.Widen(counts, values); return true;
+                case ExposureCodes.Share: FullLaneAtoms.Share(counts, degree, values); return true;
+                case ExposureCodes.Any: FullLaneAtoms.AtLeast(counts, 1, values); return true;
+                case ExposureCodes.AtLeast: FullLaneAtoms.AtLeast(counts, problem.AtomParameter[a], values); return true;
+                default: return false;
             }
         }
     }
@@ -116,6 +163,13 @@ internal sealed unsafe class UnitTerms
     /// <summary>Counts each indicator's set bits over the friends per permutation; returns the friends' total tie weight.</summary>
     private double CountFriends(ulong[] words, int node, int used)
     {
+        if (_problem.Weights is null && Avx512BitSpread.IsSupported)
+        {
+            FriendCounts? kept = Counts;
+            if (kept is not null && CountsReused && Degree(node) <= ByteLanes.Capacity) ReuseCounts(kept.Of(node));
+            else CountFriendsAvx512(words, node, kept?.Of(node));
+            return 0;
+        }
         if (_problem.Weights is null && Avx2BitSpread.IsSupported)
         {
             CountFriendsAvx2(words, node);
@@ -189,6 +243,55 @@ internal sealed unsafe class UnitTerms
                     AddWidened(sums[2 * i], counts);
                     AddWidened(sums[2 * i + 1], counts + 32);
                 }
+            }
+            first = stop;
+        }
+    }
+
+    private int Degree(int node) => (int)(_problem.RowOffsets[node + 1] - _problem.RowOffsets[node]);
+
+    /// <summary>The counts of a unit with at most 255 friends from its kept byte counters.</summary>
+    private void ReuseCounts(byte* kept)
+    {
+        Array.Clear(_counts);
+        for (int i = 0; i < _problem.IndicatorCount; i++)
+        {
+            if (!_counted[i]) continue;
+            fixed (int* counts = &_counts[i * W]) Avx512BitSpread.AddWidened(Vector512.Load(kept + i * W), counts);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="CountFriendsAvx2"/>, every counted indicator's 64 byte counters in one AVX-512 register; with
+    /// <paramref name="keep"/>, a unit of at most 255 friends (one flush) also leaves its byte counters there.
+    /// </summary>
+    private void CountFriendsAvx512(ulong[] words, int node, byte* keep)
+    {
+        ModelProblem problem = _problem;
+        int indicators = problem.IndicatorCount;
+        Span<Vector512<byte>> sums = stackalloc Vector512<byte>[ModelProblem.MaxIndicators];
+        Array.Clear(_counts);
+        long first = problem.RowOffsets[node], end = problem.RowOffsets[node + 1];
+        if (keep != null && first == end) new Span<byte>(keep, indicators * W).Clear(); // no friends: every count is 0
+        long graphEnd = problem.Neighbors.LongLength;
+        while (first < end)
+        {
+            long stop = Math.Min(end, first + ByteLanes.Capacity);
+            sums.Clear();
+            for (long e = first; e < stop; e++)
+            {
+                if (e + PrefetchDistance < graphEnd) ChunkAccumulator.Prefetch(words, (long)problem.Neighbors[e + PrefetchDistance] * indicators);
+                long at = (long)problem.Neighbors[e] * indicators;
+                for (int i = 0; i < indicators; i++)
+                {
+                    if (_counted[i]) Avx512BitSpread.AddBits(words[at + i], ref sums[i]);
+                }
+            }
+            for (int i = 0; i < indicators; i++)
+            {
+                if (!_counted[i]) continue;
+                fixed (int* counts = &_counts[i * W]) Avx512BitSpread.AddWidened(sums[i], counts);
+                if (keep != null && end - problem.RowOffsets[node] <= ByteLanes.Capacity) Vector512.Store(sums[i], keep + i * W);
             }
             first = stop;
         }

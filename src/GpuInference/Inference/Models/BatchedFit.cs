@@ -57,7 +57,7 @@ internal sealed class BatchedFit
         _parallel = parallel;
         _slots = new ModelSlots(problem.TermCount, problem.BasisCount);
         _words = new IndicatorWords(problem);
-        if (problem.HostSummedTerms.Contains(true)) _changedNodeSums = new ChangedNodeSums(problem);
+        if (problem.HostSummedTerms.Contains(true)) _changedNodeSums = new ChangedNodeSums(problem, parallel);
         _first = new double[(long)problem.ChunkCount * _slots.FirstPass * W];
         _groupSums = new double[(long)problem.GroupCount * problem.TermCount * W];
         _shared = new bool[problem.GroupCount];
@@ -100,16 +100,22 @@ internal sealed class BatchedFit
         }
         _backend.Moments(_words.Words, count, _first, _groupSums);
         _changedNodeSums?.Sum(_words.Words, count, _parallel);
+        // Each permutation's reduction reads one lane of every chunk's partials (a cache line per value): in parallel.
         var solved = new Solved[count];
+        Parallel.For(0, count, _parallel, p => solved[p] = Solve(p));
         for (int p = 0; p < count; p++)
         {
-            solved[p] = Solve(p);
             Span<double> b = beta.Slice(p * k, k);
             if (solved[p].Inverse is null) b.Fill(double.NaN);
             else solved[p].Beta.CopyTo(b);
         }
         if (_covariance is null) return;
-        if (_second is not null) Residuals(solved, count);
+        double[]?[] meats = new double[]?[count];
+        if (_second is not null)
+        {
+            Residuals(solved, count);
+            Parallel.For(0, count, _parallel, p => meats[p] = solved[p].Inverse is null ? null : Meat(p));
+        }
         for (int p = 0; p < count; p++)
         {
             Span<double> vp = v.Slice(p * k * k, k * k);
@@ -129,7 +135,7 @@ internal sealed class BatchedFit
             }
             else
             {
-                Sandwich.Assemble(s.Inverse, Meat(p), Sandwich.Scale(_covariance, n, _parametersCounted, 0), k, vp);
+                Sandwich.Assemble(s.Inverse, meats[p]!, Sandwich.Scale(_covariance, n, _parametersCounted, 0), k, vp);
             }
         }
     }
