@@ -20,7 +20,8 @@ namespace GpuInference.Data.ParquetPages;
 internal sealed class ColumnChunkDecoder : IDisposable
 {
     // parquet.thrift Encoding values.
-    private const int Plain = 0, PlainDictionary = 2, Rle = 3, RleDictionary = 8;
+    private const int Plain = 0, PlainDictionary = 2, Rle = 3, BitPacked = 4, DeltaBinaryPacked = 5, DeltaByteArray = 7,
+        RleDictionary = 8, ByteStreamSplit = 9;
 
     private byte[] _chunk = [];
     private byte[] _page = [];
@@ -116,7 +117,8 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 case PageType.DictionaryPage:
                 {
                     if (row > 0 || _dictionaryCount >= 0) throw new InvalidDataException("a dictionary page follows the first data page");
-                    if (header.Encoding is not (Plain or PlainDictionary)) return false;
+                    // A page header carries no checksum: a value no writer gives is damage, never a cue to read otherwise.
+                    if (header.Encoding is not (Plain or PlainDictionary)) throw new InvalidDataException($"a dictionary page in encoding {header.Encoding}, not PLAIN");
                     if (header.NumValues < 0) throw new InvalidDataException($"a dictionary page holds {header.NumValues} values");
                     var values = Decompress(codec, body, header.UncompressedSize);
                     _dictionary.Reset(kind, header.NumValues, nullable: false);
@@ -132,7 +134,8 @@ internal sealed class ColumnChunkDecoder : IDisposable
                     Span<int> levels = default;
                     if (nullable)
                     {
-                        if (header.DefinitionLevelEncoding != Rle) return false;
+                        if (header.DefinitionLevelEncoding == BitPacked) return false; // deprecated, left to the general reader
+                        if (header.DefinitionLevelEncoding != Rle) throw new InvalidDataException($"definition levels in encoding {header.DefinitionLevelEncoding}, not RLE");
                         if (page.Length < 4) throw new InvalidDataException("a data page ends before its definition levels");
                         int levelBytes = BinaryPrimitives.ReadInt32LittleEndian(page);
                         if (levelBytes < 0 || levelBytes > page.Length - 4) throw new InvalidDataException("a data page's definition levels run past its end");
@@ -146,7 +149,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 case PageType.DataPageV2:
                 {
                     int count = PageRows(header, rows - row);
-                    if (header.RepetitionLevelsLength != 0) return false; // a flat column has none
+                    if (header.RepetitionLevelsLength != 0) throw new InvalidDataException("repetition levels in a flat column");
                     int levelBytes = header.DefinitionLevelsLength;
                     if (levelBytes < 0 || levelBytes > body.Length) throw new InvalidDataException("a data page's definition levels run past its end");
                     Span<int> levels = nullable ? Levels(body[..levelBytes], count) : default;
@@ -196,7 +199,11 @@ internal sealed class ColumnChunkDecoder : IDisposable
         return header.NumValues;
     }
 
-    /// <summary>Definition levels (bit width 1: 1 for a value, 0 for a null) of <paramref name="count"/> rows.</summary>
+    /// <summary>
+    /// Definition levels (bit width 1: 1 for a value, 0 for a null) of <paramref name="count"/> rows. Runs may cover
+    /// more than the rows (a writer may end with a longer run, or write one for a page of no values), so bytes left
+    /// over are not taken for damage here, as they are after PLAIN values.
+    /// </summary>
     private Span<int> Levels(ReadOnlySpan<byte> encoded, int count)
     {
         if (_levels.Length < count) _levels = new int[count];
@@ -247,8 +254,10 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 }
                 return true;
             }
+            case DeltaBinaryPacked or 6 or DeltaByteArray or ByteStreamSplit:
+                return false; // encodings the general reader reads
             default:
-                return false;
+                throw new InvalidDataException($"values in encoding {encoding}, which a {Column.Kind} column does not use");
         }
     }
 
@@ -263,7 +272,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
             case DecodedKind.Int64 or DecodedKind.Double or DecodedKind.Int32 or DecodedKind.Float:
             {
                 int width = into.Kind is DecodedKind.Int64 or DecodedKind.Double ? 8 : 4;
-                if ((long)present * width > values.Length) throw new InvalidDataException("a page ends before its values do");
+                if ((long)present * width != values.Length) throw PlainSize(values.Length, present);
                 if (!hasNulls && into.Kind == DecodedKind.Int64)
                 {
                     MemoryMarshal.Cast<byte, long>(values[..(count * 8)]).CopyTo(into.Integers.AsSpan(row, count));
@@ -296,7 +305,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
             }
             case DecodedKind.Boolean:
             {
-                if ((present + 7) / 8 > values.Length) throw new InvalidDataException("a page ends before its values do");
+                if ((present + 7) / 8 != values.Length) throw PlainSize(values.Length, present);
                 int next = 0;
                 for (int i = 0; i < count; i++)
                 {
@@ -328,10 +337,14 @@ internal sealed class ColumnChunkDecoder : IDisposable
                     into.SetBytes(row + i, values.Slice(at + 4, length));
                     at += 4 + length;
                 }
+                if (at != values.Length) throw PlainSize(values.Length, present);
                 return;
             }
         }
     }
+
+    /// <summary>PLAIN values fill their page exactly: more or fewer bytes than the values take is damage (a page header has no checksum).</summary>
+    private static InvalidDataException PlainSize(int bytes, int values) => new($"a page's {bytes} bytes of values do not hold exactly its {values} values");
 
     /// <summary>Rows <paramref name="row"/>.. from the dictionary, by index (nulls where <paramref name="levels"/> holds 0).</summary>
     private void Gather(ReadOnlySpan<int> indices, int row, int count, Span<int> levels)
