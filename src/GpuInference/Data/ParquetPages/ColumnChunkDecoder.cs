@@ -249,8 +249,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 int next = 0;
                 for (int i = 0; i < count; i++)
                 {
-                    if (!levels.IsEmpty && levels[i] == 0) Column.SetNull(row + i);
-                    else Set(row + i, bits[next++]);
+                    if (Column.Mark(row + i, levels.IsEmpty || levels[i] != 0)) Column.Integers[row + i] = bits[next++];
                 }
                 return true;
             }
@@ -286,12 +285,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 int next = 0;
                 for (int i = 0; i < count; i++)
                 {
-                    if (hasNulls && levels[i] == 0)
-                    {
-                        into.SetNull(row + i);
-                        continue;
-                    }
-                    if (hasNulls) into.IsNull[row + i] = false;
+                    if (!into.Mark(row + i, !hasNulls || levels[i] != 0)) continue;
                     var cell = values.Slice(next++ * width, width);
                     switch (into.Kind)
                     {
@@ -309,12 +303,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 int next = 0;
                 for (int i = 0; i < count; i++)
                 {
-                    if (hasNulls && levels[i] == 0)
-                    {
-                        into.SetNull(row + i);
-                        continue;
-                    }
-                    if (hasNulls) into.IsNull[row + i] = false;
+                    if (!into.Mark(row + i, !hasNulls || levels[i] != 0)) continue;
                     into.Integers[row + i] = (values[next >> 3] >> (next & 7)) & 1;
                     next++;
                 }
@@ -325,12 +314,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 int at = 0;
                 for (int i = 0; i < count; i++)
                 {
-                    if (hasNulls && levels[i] == 0)
-                    {
-                        into.SetNull(row + i);
-                        continue;
-                    }
-                    if (hasNulls) into.IsNull[row + i] = false;
+                    if (!into.Mark(row + i, !hasNulls || levels[i] != 0)) continue;
                     if (values.Length - at < 4) throw new InvalidDataException("a page ends before its values do");
                     int length = BinaryPrimitives.ReadInt32LittleEndian(values[at..]);
                     if (length < 0 || length > values.Length - at - 4) throw new InvalidDataException("a page ends before its values do");
@@ -352,11 +336,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
         int next = 0;
         for (int i = 0; i < count; i++)
         {
-            if (!levels.IsEmpty && levels[i] == 0)
-            {
-                Column.SetNull(row + i);
-                continue;
-            }
+            if (!Column.Mark(row + i, levels.IsEmpty || levels[i] != 0)) continue;
             int index = indices[next++];
             switch (Column.Kind)
             {
@@ -364,14 +344,7 @@ internal sealed class ColumnChunkDecoder : IDisposable
                 case DecodedKind.Float or DecodedKind.Double: Column.Reals[row + i] = _dictionary.Reals[index]; break;
                 default: Column.Integers[row + i] = _dictionary.Integers[index]; break;
             }
-            if (Column.Nullable) Column.IsNull[row + i] = false;
         }
-    }
-
-    private void Set(int row, int bit)
-    {
-        Column.Integers[row] = bit;
-        if (Column.Nullable) Column.IsNull[row] = false;
     }
 
     /// <summary>A page's bytes decompressed to <paramref name="size"/> bytes (the size its header gives).</summary>

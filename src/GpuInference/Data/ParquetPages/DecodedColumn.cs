@@ -79,6 +79,21 @@ internal sealed class DecodedColumn
         Offsets[row + 1] = start + value.Length;
     }
 
+    /// <summary>
+    /// Marks row <paramref name="row"/> as holding a value or as null (a null row's bytes, if any, empty); true when it
+    /// holds a value, which the caller then fills in.
+    /// </summary>
+    public bool Mark(int row, bool present)
+    {
+        if (!present)
+        {
+            SetNull(row);
+            return false;
+        }
+        if (Nullable) IsNull[row] = false;
+        return true;
+    }
+
     /// <summary>Marks row <paramref name="row"/> as null (its bytes, if any, empty).</summary>
     public void SetNull(int row)
     {

@@ -46,7 +46,9 @@ internal struct PageHeader
                 case 3 when type == ThriftCompactReader.I32: header.CompressedSize = reader.ReadI32(); break;
                 case 4 when type == ThriftCompactReader.I32: header.Crc = reader.ReadI32(); break;
                 case 5 when type == ThriftCompactReader.Struct: ReadDataPage(ref reader, ref header); break;
-                case 7 when type == ThriftCompactReader.Struct: ReadDictionaryPage(ref reader, ref header); break;
+                // A dictionary page header's first fields are a data page header's (values, encoding); its third, a
+                // boolean, is skipped by its type.
+                case 7 when type == ThriftCompactReader.Struct: ReadDataPage(ref reader, ref header); break;
                 case 8 when type == ThriftCompactReader.Struct: ReadDataPageV2(ref reader, ref header); break;
                 default: reader.Skip(type); break;
             }
@@ -67,20 +69,6 @@ internal struct PageHeader
                 case 1 when type == ThriftCompactReader.I32: header.NumValues = reader.ReadI32(); break;
                 case 2 when type == ThriftCompactReader.I32: header.Encoding = reader.ReadI32(); break;
                 case 3 when type == ThriftCompactReader.I32: header.DefinitionLevelEncoding = reader.ReadI32(); break;
-                default: reader.Skip(type); break;
-            }
-        }
-    }
-
-    private static void ReadDictionaryPage(ref ThriftCompactReader reader, ref PageHeader header)
-    {
-        short last = 0;
-        while (reader.NextField(ref last, out short id, out byte type))
-        {
-            switch (id)
-            {
-                case 1 when type == ThriftCompactReader.I32: header.NumValues = reader.ReadI32(); break;
-                case 2 when type == ThriftCompactReader.I32: header.Encoding = reader.ReadI32(); break;
                 default: reader.Skip(type); break;
             }
         }
