@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using GpuInference.Kernels.Assignment;
 using GpuInference.Kernels.Models;
+using GpuInference.Kernels.Models.Atoms;
 using GpuInference.Kernels.Probes;
 using GpuInference.Kernels.Sums;
 
@@ -26,9 +27,17 @@ public static class KernelCatalog
         Explicit(typeof(AssignmentKernels), nameof(AssignmentKernels.CorrectMinority)),
         Explicit(typeof(ChunkSumKernels), nameof(ChunkSumKernels.ChunkSums)),
         Implicit(typeof(ChunkSumKernels), nameof(ChunkSumKernels.StratumSums)),
-        Explicit(typeof(ModelKernels), nameof(ModelKernels.Moments)),
-        Explicit(typeof(ModelKernels), nameof(ModelKernels.Residuals)),
+        // The general model's kernels are generic in the model's atoms; the catalog compiles them for every kind at once.
+        new($"{nameof(ModelKernels)}.{nameof(ModelKernels.Moments)}", ModelKernel(nameof(ModelKernels.Moments), AtomTypes.EveryKind), true),
+        new($"{nameof(ModelKernels)}.{nameof(ModelKernels.Residuals)}", ModelKernel(nameof(ModelKernels.Residuals), AtomTypes.EveryKind), true),
     ];
+
+    /// <summary>
+    /// The general model's kernel <paramref name="name"/> (<c>Moments</c> or <c>Residuals</c>) compiled for a model whose
+    /// atoms have kinds <paramref name="kinds"/> (see <see cref="AtomTypes"/>).
+    /// </summary>
+    public static MethodInfo ModelKernel(string name, IReadOnlyList<int> kinds) =>
+        Find(typeof(ModelKernels), name).MakeGenericMethod(AtomTypes.ListOf(kinds));
 
     private const DynamicallyAccessedMemberTypes Methods = DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;
 

@@ -1,4 +1,4 @@
-using GpuInference.Kernels.Exposures;
+using GpuInference.Kernels.Models.Atoms;
 using GpuInference.Kernels.Sums;
 using ILGPU;
 
@@ -10,7 +10,8 @@ namespace GpuInference.Kernels.Models;
 /// ([chunk][slot][p]: neighbouring work-items write neighbouring addresses). The arithmetic is the host's
 /// (<c>Backends.Models.UnitTerms</c> and <c>CpuModelBackend</c>) step for step: each unit's terms, then each sum in
 /// unit order, every product rounded on its own (<see cref="RoundedProduct"/>: no assembler may fuse it), so the partials have
-/// the host's bits. Exposure kinds come from <see cref="ExposureCodes"/>, whose every branch calls the kind's struct.
+/// the host's bits. Both are generic in the model's atoms (<see cref="IAtomList"/>): ILGPU compiles them once per model, each atom's
+/// exposure inlined from its struct.
 /// </summary>
 public static class ModelKernels
 {
@@ -29,7 +30,8 @@ public static class ModelKernels
     /// that order, as the host's <c>ModelSlots</c> numbers them. A chunk of whole groups (chunk group −1) writes each
     /// group's S into <paramref name="groupSums"/> ([group][term][p]) when the group ends, not into its S slots.
     /// </summary>
-    internal static void Moments(ModelView model, int count, ulong zero, ArrayView<double> partials, ArrayView<double> groupSums)
+    internal static void Moments<TAtoms>(ModelView model, int count, ulong zero, ArrayView<double> partials, ArrayView<double> groupSums)
+        where TAtoms : struct, IAtomList
     {
         int chunk = Grid.IdxX;
         int p = Group.IdxX;
@@ -45,7 +47,7 @@ public static class ModelKernels
         int end = model.ChunkStart[chunk + 1];
         for (int unit = model.ChunkStart[chunk]; unit < end; unit++)
         {
-            TermEvaluation.Evaluate(model, unit, p, zero, terms);
+            TermEvaluation.Evaluate<TAtoms>(model, unit, p, zero, terms);
             double y = model.Outcome[unit];
             for (int a = 0; a < k; a++)
             {
@@ -85,8 +87,9 @@ public static class ModelKernels
     /// or the score Σ e z (weighting 4), which a chunk of whole clusters (chunk cluster −1) writes per cluster into
     /// <paramref name="clusterScores"/> ([cluster][term][p]) when the cluster ends.
     /// </summary>
-    internal static void Residuals(
+    internal static void Residuals<TAtoms>(
         ModelView model, int count, ulong zero, int weighting, ArrayView<double> parameters, ArrayView<double> partials, ArrayView<double> clusterScores)
+        where TAtoms : struct, IAtomList
     {
         int chunk = Grid.IdxX;
         int p = Group.IdxX;
@@ -103,7 +106,7 @@ public static class ModelKernels
         int end = model.ChunkStart[chunk + 1];
         for (int unit = model.ChunkStart[chunk]; unit < end; unit++)
         {
-            TermEvaluation.Evaluate(model, unit, p, zero, terms);
+            TermEvaluation.Evaluate<TAtoms>(model, unit, p, zero, terms);
             int group = model.UnitGroup[unit];
             for (int a = 0; a < k; a++)
             {

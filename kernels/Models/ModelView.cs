@@ -4,7 +4,8 @@ namespace GpuInference.Kernels.Models;
 
 /// <summary>
 /// A laid-out model on the device, passed to its kernels as one argument: the renumbered graph, the batch's
-/// indicator words, the program of the moving terms (indicators → atoms → products) and the units' fixed data, all
+/// indicator words, the program of the moving terms (indicators → atoms → products; the atoms' kinds are the kernels' type
+/// argument, <see cref="Atoms.IAtomList"/>, not data) and the units' fixed data, all
 /// in the host's layout (<c>Backends.Models.ModelProblem</c> documents each array).
 /// </summary>
 public struct ModelView
@@ -18,7 +19,6 @@ public struct ModelView
     /// <summary>[node · Indicators + i], bit p = permutation p.</summary>
     public ArrayView<ulong> Words;
 
-    public ArrayView<int> AtomKind;
     public ArrayView<int> AtomParameter;
     public ArrayView<int> AtomIndicator;
     public ArrayView<int> LevelStart;
@@ -54,7 +54,6 @@ public struct ModelView
     public ArrayView<int> UnitCluster;
 
     public int Indicators;
-    public int Atoms;
     public int Terms;
     public int BasisCount;
     public int Units;

@@ -1,4 +1,4 @@
-using GpuInference.Kernels.Exposures;
+using GpuInference.Kernels.Models.Atoms;
 using GpuInference.Kernels.Sums;
 using ILGPU;
 
@@ -6,13 +6,14 @@ namespace GpuInference.Kernels.Models;
 
 /// <summary>
 /// One unit's moving terms under one permutation, as both passes of <see cref="ModelKernels"/> evaluate them: the
-/// friends' indicator bits counted (and their tie weights summed), each atom (an exposure through
-/// <see cref="ExposureCodes"/>, or the unit's own level), each product, its fixed factor and its shift.
+/// friends' indicator bits counted (and their tie weights summed), each atom (by its kind's struct, from the model's
+/// list type, <see cref="IAtomList"/>), each product, its fixed factor and its shift.
 /// </summary>
 internal static class TermEvaluation
 {
     /// <summary>Unit <paramref name="unit"/>'s moving terms under permutation <paramref name="p"/>, into <paramref name="terms"/>.</summary>
-    internal static void Evaluate(ModelView model, int unit, int p, ulong zero, ArrayView<double> terms)
+    internal static void Evaluate<TAtoms>(ModelView model, int unit, int p, ulong zero, ArrayView<double> terms)
+        where TAtoms : struct, IAtomList
     {
         ArrayView<int> counts = LocalMemory.Allocate<int>(ModelKernels.MaxIndicators);
         ArrayView<double> treated = LocalMemory.Allocate<double>(ModelKernels.MaxIndicators);
@@ -38,24 +39,7 @@ internal static class TermEvaluation
             }
         }
         int degree = (int)(end - first);
-        for (int a = 0; a < model.Atoms; a++)
-        {
-            int kind = model.AtomKind[a];
-            if (kind < 0)
-            {
-                double value = 0.0;
-                for (int l = model.LevelStart[a]; l < model.LevelStart[a + 1]; l++)
-                {
-                    if (((model.Words[(long)unit * indicators + model.LevelIndicator[l]] >> p) & 1UL) != 0) value = model.LevelValue[l];
-                }
-                atoms[a] = value;
-            }
-            else
-            {
-                int i = model.AtomIndicator[a];
-                atoms[a] = ExposureCodes.Value(kind, model.AtomParameter[a], counts[i], degree, treated[i], weight);
-            }
-        }
+        default(TAtoms).Evaluate(model, 0, unit, p, counts, treated, degree, weight, atoms);
         int k = model.Terms;
         for (int t = 0; t < k; t++)
         {

@@ -8,7 +8,7 @@ namespace GpuInference.Backends.Devices;
 
 /// <summary>
 /// The general model on one ILGPU accelerator: the laid-out model is uploaded once; the first pass uploads the
-/// batch's indicator words (the second reuses them and uploads the permutations' fits), each runs <see cref="ModelKernels"/> with one work-group
+/// batch's indicator words (the second reuses them and uploads the permutations' fits), each runs <see cref="ModelKernels"/>, compiled for the model's atoms, with one work-group
 /// per chunk, and brings the chunks' partial sums back for the host to reduce, by the same code as the CPU backend.
 /// </summary>
 internal sealed class IlgpuModelBackend : IModelBackend
@@ -43,8 +43,11 @@ internal sealed class IlgpuModelBackend : IModelBackend
         try
         {
             _accelerator = device.CreateAccelerator(context);
-            _moments = _accelerator.LoadStreamKernel<ModelView, int, ulong, ArrayView<double>, ArrayView<double>>(ModelKernels.Moments);
-            _residuals = _accelerator.LoadStreamKernel<ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>, ArrayView<double>>(ModelKernels.Residuals);
+            // The kernels are compiled for this model's atoms: each atom's exposure kind is a type argument, not a branch.
+            _moments = _accelerator.LoadStreamKernel(KernelCatalog.ModelKernel(nameof(ModelKernels.Moments), problem.AtomKind)
+                .CreateDelegate<Action<ModelView, int, ulong, ArrayView<double>, ArrayView<double>>>());
+            _residuals = _accelerator.LoadStreamKernel(KernelCatalog.ModelKernel(nameof(ModelKernels.Residuals), problem.AtomKind)
+                .CreateDelegate<Action<ModelView, int, ulong, int, ArrayView<double>, ArrayView<double>, ArrayView<double>>>());
             var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
             _words = Allocate<ulong>((long)problem.NodeCount * Math.Max(1, problem.IndicatorCount));
             _first = Allocate<double>((long)problem.ChunkCount * slots.FirstPass * ModelSlots.Width);
@@ -128,7 +131,6 @@ internal sealed class IlgpuModelBackend : IModelBackend
         Neighbors = Copy(problem.Neighbors),
         Weights = Copy(problem.Weights ?? [0f]),
         Words = _words.View,
-        AtomKind = Copy(problem.AtomKind),
         AtomParameter = Copy(problem.AtomParameter),
         AtomIndicator = Copy(problem.AtomIndicator),
         LevelStart = Copy(problem.LevelStart),
@@ -149,7 +151,6 @@ internal sealed class IlgpuModelBackend : IModelBackend
         ChunkCluster = Copy(problem.ChunkCluster ?? [0]),
         UnitCluster = Copy(problem.UnitCluster ?? [0]),
         Indicators = problem.IndicatorCount,
-        Atoms = problem.AtomCount,
         Terms = problem.TermCount,
         BasisCount = problem.BasisCount,
         Units = problem.UnitCount,

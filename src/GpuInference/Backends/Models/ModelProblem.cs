@@ -31,7 +31,7 @@ public sealed class ModelProblem
     public const int MaxTerms = Kernels.Models.ModelKernels.MaxTerms;
 
     /// <summary>An atom that is the unit's own value rather than an exposure.</summary>
-    public const int OwnValueAtom = -1;
+    public const int OwnValueAtom = Kernels.Models.Atoms.AtomTypes.OwnValue;
 
     public required int NodeCount { get; init; }
 
