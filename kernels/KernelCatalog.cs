@@ -36,6 +36,7 @@ public static class KernelCatalog
     /// The general model's kernel <paramref name="name"/> (<c>Moments</c> or <c>Residuals</c>) compiled for a model whose
     /// atoms have kinds <paramref name="kinds"/> (see <see cref="AtomTypes"/>).
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "The type argument is an atom list of AtomTypes, and a trimmed publish keeps this assembly whole (IsTrimmable false).")]
     public static MethodInfo ModelKernel(string name, IReadOnlyList<int> kinds) =>
         Find(typeof(ModelKernels), name).MakeGenericMethod(AtomTypes.ListOf(kinds));
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using GpuInference.Kernels.Exposures;
 
 namespace GpuInference.Kernels.Models.Atoms;
@@ -22,6 +23,7 @@ public static class AtomTypes
     };
 
     /// <summary>The list type of atoms of kinds <paramref name="kinds"/>, in order.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2076", Justification = "Every atom type is named in Of, and a trimmed publish keeps this assembly whole (IsTrimmable false).")]
     public static Type ListOf(IReadOnlyList<int> kinds)
     {
         ArgumentNullException.ThrowIfNull(kinds);
