@@ -84,21 +84,30 @@ public static class ModelCompiler
             }
         }
         var nuisance = new List<string>();
+        var extras = new List<(FixedEffect Effect, string[] Labels, int[] Level)>();
         foreach (FixedEffect extra in byGroups.Skip(1))
         {
             string[] labels = SortedLevels(extra, context, unitNodes, out int[] ids);
-            int levels = labels.Length;
-            if (levels > MaxDummyLevels)
-                throw new ModelCompilationException($"formula: fixed effect {extra.Text} has {levels:N0} groups; only the largest fixed effect ({byGroups[0].Text}) is absorbed and the others enter as dummies, at most {MaxDummyLevels:N0} groups each (combine them with ^ instead)");
-            for (int level = 1; level < levels; level++)
+            if (labels.Length > MaxDummyLevels)
+                throw new ModelCompilationException($"formula: fixed effect {extra.Text} has {labels.Length:N0} groups; only the largest fixed effect ({byGroups[0].Text}) is absorbed and the others enter as dummies, at most {MaxDummyLevels:N0} groups each (combine them with ^ instead)");
+            extras.Add((extra, labels, ids));
+        }
+        bool[][] keep = extras.Count == 0 ? [] : RedundantDummies.Keep(group!, groups, [.. extras.Select(e => (e.Level, e.Labels.Length))]);
+        for (int f = 0; f < extras.Count; f++)
+        {
+            (FixedEffect extra, string[] labels, int[] ids) = extras[f];
+            int dummies = 0;
+            for (int level = 1; level < labels.Length; level++)
             {
+                if (!keep[f][level]) continue;
                 int l = level;
                 string name = $"{extra.Text}={labels[level]}";
                 fixedNames.Add(name);
                 fixedColumns.Add([.. ids.Select(id => id == l ? 1.0 : 0.0)]);
                 nuisance.Add(name);
+                dummies++;
             }
-            notes.Add($"fixed effect {extra.Text} enters as {levels - 1:N0} dumm{(levels - 1 == 1 ? "y" : "ies")} (only the fixed effect with the most groups, {byGroups[0].Text}, is absorbed)");
+            notes.Add(ModelNotes.DummyFixedEffect(extra.Text, dummies, labels.Length - 1 - dummies, byGroups[0].Text));
         }
 
         if (moving.Count == 0)

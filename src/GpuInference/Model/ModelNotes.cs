@@ -14,4 +14,14 @@ public static class ModelNotes
 
     public static string Isolated(int units) =>
         $"{units:N0} unit{(units == 1 ? " has" : "s have")} no friends: their count(), any(), atleast() and wsum() are 0, and share() and wshare() are defined as 0";
+
+    /// <summary>A fixed effect entered as dummies, with the dummies left out as redundant given the absorbed one and those before it.</summary>
+    public static string DummyFixedEffect(string fixedEffect, int dummies, int redundant, string absorbed)
+    {
+        string plural = redundant == 1 ? "dummy is" : "dummies are";
+        if (dummies == 0)
+            return $"fixed effect {fixedEffect} adds nothing to {absorbed}: its {redundant:N0} {plural} redundant given the other fixed effects (it nests in them) and left out";
+        string entered = $"fixed effect {fixedEffect} enters as {dummies:N0} dumm{(dummies == 1 ? "y" : "ies")} (only the fixed effect with the most groups, {absorbed}, is absorbed)";
+        return redundant == 0 ? entered : $"{entered}; {redundant:N0} more {plural} redundant given the other fixed effects and left out";
+    }
 }

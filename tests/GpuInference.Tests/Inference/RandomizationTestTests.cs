@@ -93,6 +93,29 @@ public sealed class RandomizationTestTests
         }
     }
 
+    /// <summary>
+    /// A fixed effect nested in the absorbed one (villages, given sessions) adds nothing: its dummies are left out as
+    /// redundant, with a note, and the test is the one of the absorbed fixed effect alone, bit for bit.
+    /// </summary>
+    [Fact]
+    public void ANestedFixedEffectIsLeftOutAsRedundant()
+    {
+        CompiledModel nested = Data.Compile("y ~ share(t) + x1 | session + village", "t");
+        CompiledModel alone = Data.Compile("y ~ share(t) + x1 | session", "t");
+        Assert.Empty(nested.Nuisance);
+        Assert.Equal(alone.FixedNames, nested.FixedNames);
+        int villages = Data.Table["village"].Levels.Count();
+        Assert.Contains($"fixed effect village adds nothing to session: its {villages - 1} dummies are redundant given the other fixed effects (it nests in them) and left out", nested.Notes);
+        RandomizedDesign design = AssignmentDesigns.Declare(nested.ObservedCodes, Ids("village"), Ids("session"));
+        RandomizationResult a = RandomizationTest.Run(nested, (b, d) => design.Draw(6, b, d), 6, 20, TestStatistic.Studentized, PermutationCovariance.Heteroskedastic("HC2"));
+        RandomizationResult b = RandomizationTest.Run(alone, (b, d) => design.Draw(6, b, d), 6, 20, TestStatistic.Studentized, PermutationCovariance.Heteroskedastic("HC2"));
+        for (int s = 0; s < a.Statistics.Count; s++)
+        {
+            Assert.Equal(b.Statistics[s].Null.Observed, a.Statistics[s].Null.Observed);
+            Assert.Equal(b.Statistics[s].Null.Values.ToArray(), a.Statistics[s].Null.Values.ToArray());
+        }
+    }
+
     private static OlsResult Refit(CompiledModel model, int[] drawn, CovarianceType type, int[]? clusters)
     {
         var x = new DesignMatrix(model.UnitCount);
