@@ -55,12 +55,12 @@ public sealed class ByteCountTermsTests
 
     /// <summary>
     /// Codes 0, 1, 2; indicators code = 1, code = 2, code ≥ 1; terms count(≥1), share(=1), any(≥1), at least 3 (=2),
-    /// own value (1.5 at code 1, −2 at code 2), share(≥1), count(=2); units of every degree from 0 to 40, 254 to 256 and
+    /// own value (1.5 at code 1, −2 at code 2), share(≥1), count(=2), own value (1 at codes 1 and 2: a 0/1 treatment); units of every degree from 0 to 40, 254 to 256 and
     /// 350, shifts per group, a duplicate tie and friends who are not units.
     /// </summary>
     private static ModelProblem Problem(int seed)
     {
-        const int nodes = 500, groups = 3, k = 7;
+        const int nodes = 500, groups = 3, k = 8;
         var random = new System.Random(seed);
         int[] degrees = [.. Enumerable.Range(0, 41), 254, 255, 256, 350, .. Enumerable.Range(0, 60).Select(_ => random.Next(0, 20))];
         int units = degrees.Length;
@@ -83,12 +83,12 @@ public sealed class ByteCountTermsTests
             RowOffsets = offsets,
             Neighbors = [.. friends],
             Indicators = [[false, true, false], [false, false, true], [false, true, true]],
-            AtomKind = [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.Any, ExposureCodes.AtLeast, ModelProblem.OwnValueAtom, ExposureCodes.Share, ExposureCodes.Count],
-            AtomParameter = [0, 0, 0, 3, 0, 0, 0],
-            AtomIndicator = [2, 0, 2, 1, -1, 2, 1],
-            LevelStart = [0, 0, 0, 0, 0, 2, 2, 2],
-            LevelIndicator = [0, 1],
-            LevelValue = [1.5, -2.0],
+            AtomKind = [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.Any, ExposureCodes.AtLeast, ModelProblem.OwnValueAtom, ExposureCodes.Share, ExposureCodes.Count, ModelProblem.OwnValueAtom],
+            AtomParameter = [0, 0, 0, 3, 0, 0, 0, 0],
+            AtomIndicator = [2, 0, 2, 1, -1, 2, 1, -1],
+            LevelStart = [0, 0, 0, 0, 0, 2, 2, 2, 3],
+            LevelIndicator = [0, 1, 2],
+            LevelValue = [1.5, -2.0, 1.0],
             TermStart = [.. Enumerable.Range(0, k + 1)],
             TermAtoms = [.. Enumerable.Range(0, k)],
             TermFixedFactor = [.. Enumerable.Repeat(-1, k)],

@@ -160,6 +160,18 @@ internal sealed unsafe class ByteCountTerms
         long nodeWords = (long)unit * problem.IndicatorCount;
         int first = problem.LevelStart[atom], end = problem.LevelStart[atom + 1];
         var offset = Vector512.Create(shift);
+        if (end == first + 1)
+        {
+            // One level (a 0/1 treatment): each lane is the level or 0, so its term is one of two differences, taken once.
+            ulong word = words[nodeWords + problem.LevelIndicator[first]];
+            Vector512<double> set = Vector512.Create(problem.LevelValue[first]) - offset, clear = Vector512<double>.Zero - offset;
+            for (int p = 0; p < W; p += 8)
+            {
+                Vector512<long> bits = Vector512.Create((long)((word >> p) & 0xFF)) & BitOfLane;
+                Vector512.Store(Vector512.ConditionalSelect(Vector512.Equals(bits, BitOfLane).AsDouble(), set, clear), term + p);
+            }
+            return;
+        }
         for (int p = 0; p < W; p += 8)
         {
             Vector512<double> value = Vector512<double>.Zero;

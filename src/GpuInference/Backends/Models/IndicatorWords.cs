@@ -83,12 +83,16 @@ public sealed class IndicatorWords
             for (int p = 8 * lane; p < Math.Min(count, 8 * lane + 8); p++)
             {
                 int changed = design.DrawChanges(seed, first + p, baseline, scratch.Units, scratch.Codes);
+                // The changed units lie anywhere in the file: each one's node first, in a loop of independent loads
+                // that the processor overlaps, so that the flips below know their words' addresses well ahead.
+                int[] nodes = scratch.Units;
+                for (int t = 0; t < changed; t++) nodes[t] = map[nodes[t]];
                 for (int t = 0; t < changed; t++)
                 {
                     // The changed nodes lie anywhere in the words: ask for a word well before it is flipped.
-                    if (t + PrefetchDistance < changed) Cpu.ChunkAccumulator.Prefetch(Words, (long)map[scratch.Units[t + PrefetchDistance]] * indicators);
+                    if (t + PrefetchDistance < changed) Cpu.ChunkAccumulator.Prefetch(Words, (long)nodes[t + PrefetchDistance] * indicators);
                     int flips = _codeMask[scratch.Codes[t]] ^ _codeMask[baseline];
-                    long node = map[scratch.Units[t]];
+                    long node = nodes[t];
                     for (int i = 0; flips != 0; i++, flips >>= 1)
                     {
                         if ((flips & 1) == 0) continue;
