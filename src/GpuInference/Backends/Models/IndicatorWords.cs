@@ -70,7 +70,9 @@ public sealed class IndicatorWords
         int capacity = design.ChangeCapacity(baseline);
         if (!BitConverter.IsLittleEndian) parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
         int lanes = (count + 7) / 8;
-        Parallel.For(0, lanes, parallel, lane =>
+        // Optimized from the first batch on: each lane's loop runs long, and its first calls would otherwise run
+        // unoptimized code (a batch of 64 calls it only eight times).
+        Parallel.For(0, lanes, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (lane) =>
         {
             // One scratch pair per lane, kept across batches: at scale a fresh one per batch would be megabytes of garbage.
             if (_changedUnits[lane]?.Length != Math.Max(1, capacity))
