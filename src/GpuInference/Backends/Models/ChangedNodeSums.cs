@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using GpuInference.Kernels.Exposures;
 
 namespace GpuInference.Backends.Models;
@@ -193,21 +192,18 @@ public sealed unsafe class ChangedNodeSums
     }
 
     /// <summary>
-    /// Adds ± ρ_j, in node order, into the lanes of <paramref name="mine"/> whose bit differs from the baseline's,
-    /// a vector of lanes at a time: lanes whose bit does not differ gain +0, which leaves every sum's bits as they are.
+    /// Adds ± ρ_j, in node order, into the lanes of <paramref name="mine"/> whose bit differs from the baseline's.
+    /// A node differs in one or two lanes of a batch where few nodes change, so each lane that differs gains its value
+    /// alone (the vectors of eight lanes this replaced added +0 to the other seven: the same bits, since a sum that
+    /// starts at +0 never becomes −0, with seven eighths of the additions wasted).
     /// </summary>
     private void AddChanges(ulong[] words, ulong mine, double* changes)
     {
         ModelProblem problem = _problem;
         int indicators = problem.IndicatorCount, width = _width;
-        int step = Vector<double>.Count;
-        ulong stepMask = (1UL << step) - 1;
-        Vector<double>[] masks = LaneMasks.Of;
         int most = _columns.Max(c => c.Length);
         double* own = stackalloc double[width * Math.Max(1, most)];
         double** rows = stackalloc double*[Math.Max(1, most)];
-        Vector<double>* values = stackalloc Vector<double>[width];
-        bool full = FullLanes.IsAccelerated;
         fixed (ulong* allWords = words)
         {
             for (long node = 0; node < problem.NodeCount; node++)
@@ -220,66 +216,37 @@ public sealed unsafe class ChangedNodeSums
                     bool set = _baselineSet[i];
                     ulong differs = (nodeWords[i] ^ (set ? mine : 0)) & mine;
                     if (differs == 0) continue;
-                    if (full)
-                    {
-                        for (int index = 0; index < columns.Length; index++) rows[index] = Row(columns[index], node, own + index * width);
-                        AddDifferences(differs, set, rows, _hostOffsets[i], columns.Length, changes, width);
-                        continue;
-                    }
-                    for (int index = 0; index < columns.Length; index++)
-                    {
-                        ref readonly Column column = ref columns[index];
-                        double* row = Row(column, node, own);
-                        double* sum = changes + column.Host * width * W;
-                        for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
-                        for (ulong rest = differs; rest != 0;)
-                        {
-                            int p = BitOperations.TrailingZeroCount(rest) / step * step;
-                            Vector<double> mask = masks[(int)((differs >> p) & stepMask)];
-                            double* at = sum + p;
-                            if (set)
-                            {
-                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) -= Vector.BitwiseAnd(mask, values[c]);
-                            }
-                            else
-                            {
-                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) += Vector.BitwiseAnd(mask, values[c]);
-                            }
-                            rest &= ~(stepMask << p);
-                        }
-                    }
+                    for (int index = 0; index < columns.Length; index++) rows[index] = Row(columns[index], node, own + index * width);
+                    AddDifferences(differs, set, rows, _hostOffsets[i], columns.Length, changes, width);
                 }
             }
         }
     }
 
-    /// <summary>Lane j tests bit j of a byte.</summary>
-    private static readonly Vector512<long> BitOfLane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
-
     /// <summary>
-    /// As the generic loop of <see cref="AddChanges"/> for one indicator's columns (their ρ rows at
-    /// <paramref name="rows"/>, their sums at changes + <paramref name="hosts"/>), eight lanes at a time in 512-bit
-    /// vectors: each vector of lanes with a difference builds its mask once for all the columns. Every lane's sum
-    /// gains the same value in the same order as column by column, since a lane lies in one vector.
+    /// Adds ρ (the rows of one indicator's columns at <paramref name="rows"/>; their sums at changes +
+    /// <paramref name="hosts"/>) into each lane of <paramref name="differs"/>, or takes it out where the baseline
+    /// sets the indicator (a node that differs there has left it). Inlined: its caller is compiled optimized from the
+    /// first batch on (it allocates on the stack), and this would otherwise start unoptimized.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddDifferences(ulong differs, bool set, double** rows, int[] hosts, int columns, double* changes, int width)
     {
-        for (ulong rest = differs; rest != 0;)
+        for (ulong rest = differs; rest != 0; rest &= rest - 1)
         {
-            int p = BitOperations.TrailingZeroCount(rest) & ~7;
-            Vector512<long> bits = Vector512.Create((long)((differs >> p) & 0xFF)) & BitOfLane;
-            Vector512<double> mask = Vector512.Equals(bits, BitOfLane).AsDouble();
+            int p = BitOperations.TrailingZeroCount(rest);
             for (int index = 0; index < columns; index++)
             {
                 double* row = rows[index], at = changes + hosts[index] + p;
-                for (int c = 0; c < width; c++)
+                if (set)
                 {
-                    Vector512<double> value = mask & Vector512.Create(row[c]);
-                    Vector512<double> current = Vector512.Load(at + c * W);
-                    Vector512.Store(set ? current - value : current + value, at + c * W);
+                    for (int c = 0; c < width; c++) at[c * W] -= row[c];
+                }
+                else
+                {
+                    for (int c = 0; c < width; c++) at[c * W] += row[c];
                 }
             }
-            rest &= ~(0xFFUL << p);
         }
     }
 
