@@ -90,8 +90,11 @@ internal sealed unsafe class ByteCountTerms
     /// <summary>
     /// Every term of unit <paramref name="unit"/> (at most 255 friends, <paramref name="degree"/> of them) for all 64
     /// lanes into <paramref name="destination"/> ([t · 64 + p]), from its byte counters <paramref name="counts"/>
-    /// ([i · 64 + p]; only the indicators some exposure reads) and its own words.
+    /// ([i · 64 + p]; only the indicators some exposure reads) and its own words. Compiled optimized from its first
+    /// call, with its helpers inlined: the observed fit's batch would otherwise leave the first permutations running
+    /// unoptimized code while the optimized version compiles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(byte* counts, int degree, ulong[] words, int unit, double* destination)
     {
         ModelProblem problem = _problem;
@@ -116,6 +119,7 @@ internal sealed unsafe class ByteCountTerms
     }
 
     /// <summary>term[p] = values[count[p]] − shift: the 16 differences taken once, then one permute per eight lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pick(byte* count, double* values, double shift, double* term)
     {
         var offset = Vector512.Create(shift);
@@ -124,6 +128,7 @@ internal sealed unsafe class ByteCountTerms
     }
 
     /// <summary>term[p] = count[p] − shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Counts(byte* count, double shift, double* term)
     {
         var offset = Vector512.Create(shift);
@@ -131,6 +136,7 @@ internal sealed unsafe class ByteCountTerms
     }
 
     /// <summary>term[p] = count[p] / degree − shift, each lane divided (IEEE division: the scalar's bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Shares(byte* count, int degree, double shift, double* term)
     {
         var offset = Vector512.Create(shift);
@@ -139,6 +145,7 @@ internal sealed unsafe class ByteCountTerms
     }
 
     /// <summary>term[p] = (1 where count[p] ≥ threshold, else 0) − shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AtLeast(byte* count, int threshold, double shift, double* term)
     {
         var offset = Vector512.Create(shift);
@@ -150,16 +157,17 @@ internal sealed unsafe class ByteCountTerms
         }
     }
 
-    /// <summary>Lane j tests bit j of a byte.</summary>
-    private static readonly Vector512<long> BitOfLane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
-
     /// <summary>term[p] = (the levels whose bit p is set, or-ed into 0, as <see cref="FullLaneAtoms.SelectLevel"/>) − shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void OwnLevels(ulong[] words, int unit, int atom, double shift, double* term)
     {
         ModelProblem problem = _problem;
         long nodeWords = (long)unit * problem.IndicatorCount;
         int first = problem.LevelStart[atom], end = problem.LevelStart[atom + 1];
         var offset = Vector512.Create(shift);
+        // Lane j tests bit j of a byte (a constant here rather than a static field: this runs inside an optimized
+        // method that may be compiled before any static field of this class is set).
+        Vector512<long> bitOfLane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
         if (end == first + 1)
         {
             // One level (a 0/1 treatment): each lane is the level or 0, so its term is one of two differences, taken once.
@@ -167,8 +175,8 @@ internal sealed unsafe class ByteCountTerms
             Vector512<double> set = Vector512.Create(problem.LevelValue[first]) - offset, clear = Vector512<double>.Zero - offset;
             for (int p = 0; p < W; p += 8)
             {
-                Vector512<long> bits = Vector512.Create((long)((word >> p) & 0xFF)) & BitOfLane;
-                Vector512.Store(Vector512.ConditionalSelect(Vector512.Equals(bits, BitOfLane).AsDouble(), set, clear), term + p);
+                Vector512<long> bits = Vector512.Create((long)((word >> p) & 0xFF)) & bitOfLane;
+                Vector512.Store(Vector512.ConditionalSelect(Vector512.Equals(bits, bitOfLane).AsDouble(), set, clear), term + p);
             }
             return;
         }
@@ -177,8 +185,8 @@ internal sealed unsafe class ByteCountTerms
             Vector512<double> value = Vector512<double>.Zero;
             for (int l = first; l < end; l++)
             {
-                Vector512<long> bits = Vector512.Create((long)((words[nodeWords + problem.LevelIndicator[l]] >> p) & 0xFF)) & BitOfLane;
-                value |= Vector512.Equals(bits, BitOfLane).AsDouble() & Vector512.Create(problem.LevelValue[l]);
+                Vector512<long> bits = Vector512.Create((long)((words[nodeWords + problem.LevelIndicator[l]] >> p) & 0xFF)) & bitOfLane;
+                value |= Vector512.Equals(bits, bitOfLane).AsDouble() & Vector512.Create(problem.LevelValue[l]);
             }
             Vector512.Store(value - offset, term + p);
         }
