@@ -59,8 +59,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         FriendCounts? keep = _secondPasses ? _friendCounts ??= FriendCounts.For(problem) : null;
         if (keep is not null) keep.Current = false;
         // Per thread: the chunk's sums, a running group total, then a block of units' terms, on cache lines of their
-        // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends.
-        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), (chunk, _, local) =>
+        // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends. Each chunk's loop
+        // is compiled optimized from its first call, as AddBlock is, rather than starting unoptimized.
+        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
             terms.Counts = keep;
