@@ -59,7 +59,7 @@ public sealed class ChangedNodeSumsTests
 
     /// <summary>
     /// A permutation's sums have the same bits whichever batch it comes in and however many threads build the per-node
-    /// tables (32 here: each family's columns split into parts) and sum it.
+    /// tables (32 here: each family's columns split into parts) and sum it (four workers, each on 16 lanes, or one).
     /// </summary>
     [Fact]
     public void ThePermutationsSumsDoNotDependOnTheBatchOrThreads()
@@ -68,7 +68,8 @@ public sealed class ChangedNodeSumsTests
         ulong[] full = Words(problem, 0.8, 64, seed: 3);
         ulong[] partial = [.. full.Select(w => w & ((1UL << 20) - 1))];
         var wide = new ChangedNodeSums(problem, new ParallelOptions { MaxDegreeOfParallelism = 32 });
-        wide.Sum(full, 64, new ParallelOptions { MaxDegreeOfParallelism = 4 });
+        Assert.Equal(4, ChangedNodeSums.Workers(new ParallelOptions { MaxDegreeOfParallelism = 16 }));
+        wide.Sum(full, 64, new ParallelOptions { MaxDegreeOfParallelism = 16 });
         var narrow = new ChangedNodeSums(problem);
         narrow.Sum(partial, 20, new ParallelOptions { MaxDegreeOfParallelism = 1 });
         for (int h = 0; h < wide.SummedTerms.Length; h++)

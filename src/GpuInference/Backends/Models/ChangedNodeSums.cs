@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using GpuInference.Kernels.Exposures;
 
 namespace GpuInference.Backends.Models;
@@ -47,6 +46,9 @@ public sealed unsafe class ChangedNodeSums
 
     /// <summary>Per indicator: the columns its bit enters (empty for indicators no summed term reads).</summary>
     private readonly Column[][] _columns;
+
+    /// <summary>Per indicator: where each of its columns' sums start in the changes (host · width · 64).</summary>
+    private readonly int[][] _hostOffsets;
 
     /// <summary>Per indicator: whether the baseline code sets it.</summary>
     private readonly bool[] _baselineSet;
@@ -102,6 +104,7 @@ public sealed unsafe class ChangedNodeSums
         _families = Families(families, parallel ?? new ParallelOptions { MaxDegreeOfParallelism = 1 });
         _familyRows = [.. _families.Select(f => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(f)))];
         _columns = [.. columns.Select(c => c.ToArray())];
+        _hostOffsets = [.. _columns.Select(c => c.Select(column => column.Host * _width * W).ToArray())];
         _baselineSet = [.. problem.Indicators.Select(set => problem.BaselineCode < set.Length && set[problem.BaselineCode])];
         _baseline = Baseline();
         _sums = new double[_terms.Length * _width * W];
@@ -152,7 +155,8 @@ public sealed unsafe class ChangedNodeSums
     /// <summary>
     /// The sums of the batch in <paramref name="words"/> (as <see cref="IndicatorWords"/> fills them, bits at and
     /// above <paramref name="count"/> clear). The permutations are split between the workers, each scanning every
-    /// node's words in node order for its own lanes.
+    /// node's words in node order for its own lanes: one worker for every 4 threads (at least one, at most 4), since
+    /// the batch's fit runs this beside the unit walk (see <see cref="Workers"/>).
     /// </summary>
     public void Sum(ulong[] words, int count, ParallelOptions parallel)
     {
@@ -161,8 +165,7 @@ public sealed unsafe class ChangedNodeSums
         int stride = _terms.Length * _width;
         _changes.Span.Clear();
         double* changes = _changes.Pointer;
-        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
-        int workers = threads >= 4 ? 4 : threads >= 2 ? 2 : 1;
+        int workers = Workers(parallel);
         int part = W / workers; // a whole number of vectors: 64, 32 or 16 lanes
         Parallel.For(0, workers, parallel, worker =>
         {
@@ -177,19 +180,30 @@ public sealed unsafe class ChangedNodeSums
     }
 
     /// <summary>
-    /// Adds ± ρ_j, in node order, into the lanes of <paramref name="mine"/> whose bit differs from the baseline's,
-    /// a vector of lanes at a time: lanes whose bit does not differ gain +0, which leaves every sum's bits as they are.
+    /// How many workers <see cref="Sum"/> splits the lanes between: each scans every node's words, so a second worker
+    /// doubles the scan to halve the time; beside the unit walk, which keeps the other threads busy, one worker per
+    /// four threads is the better trade (1, 2 or 4: each takes a whole number of vectors of lanes).
+    /// </summary>
+    public static int Workers(ParallelOptions parallel)
+    {
+        ArgumentNullException.ThrowIfNull(parallel);
+        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        return threads >= 16 ? 4 : threads >= 8 ? 2 : 1;
+    }
+
+    /// <summary>
+    /// Adds ± ρ_j, in node order, into the lanes of <paramref name="mine"/> whose bit differs from the baseline's.
+    /// A node differs in one or two lanes of a batch where few nodes change, so each lane that differs gains its value
+    /// alone (the vectors of eight lanes this replaced added +0 to the other seven: the same bits, since a sum that
+    /// starts at +0 never becomes −0, with seven eighths of the additions wasted).
     /// </summary>
     private void AddChanges(ulong[] words, ulong mine, double* changes)
     {
         ModelProblem problem = _problem;
         int indicators = problem.IndicatorCount, width = _width;
-        int step = Vector<double>.Count;
-        ulong stepMask = (1UL << step) - 1;
-        Vector<double>[] masks = LaneMasks.Of;
-        double* own = stackalloc double[width];
-        Vector<double>* values = stackalloc Vector<double>[width];
-        bool full = FullLanes.IsAccelerated;
+        int most = _columns.Max(c => c.Length);
+        double* own = stackalloc double[width * Math.Max(1, most)];
+        double** rows = stackalloc double*[Math.Max(1, most)];
         fixed (ulong* allWords = words)
         {
             for (long node = 0; node < problem.NodeCount; node++)
@@ -202,61 +216,37 @@ public sealed unsafe class ChangedNodeSums
                     bool set = _baselineSet[i];
                     ulong differs = (nodeWords[i] ^ (set ? mine : 0)) & mine;
                     if (differs == 0) continue;
-                    for (int index = 0; index < columns.Length; index++)
-                    {
-                        ref readonly Column column = ref columns[index];
-                        double* row = Row(column, node, own);
-                        double* sum = changes + column.Host * width * W;
-                        if (full)
-                        {
-                            AddDifferences(differs, set, row, sum, width);
-                            continue;
-                        }
-                        for (int c = 0; c < width; c++) values[c] = new Vector<double>(row[c]);
-                        for (ulong rest = differs; rest != 0;)
-                        {
-                            int p = BitOperations.TrailingZeroCount(rest) / step * step;
-                            Vector<double> mask = masks[(int)((differs >> p) & stepMask)];
-                            double* at = sum + p;
-                            if (set)
-                            {
-                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) -= Vector.BitwiseAnd(mask, values[c]);
-                            }
-                            else
-                            {
-                                for (int c = 0; c < width; c++) *(Vector<double>*)(at + c * W) += Vector.BitwiseAnd(mask, values[c]);
-                            }
-                            rest &= ~(stepMask << p);
-                        }
-                    }
+                    for (int index = 0; index < columns.Length; index++) rows[index] = Row(columns[index], node, own + index * width);
+                    AddDifferences(differs, set, rows, _hostOffsets[i], columns.Length, changes, width);
                 }
             }
         }
     }
 
-    /// <summary>Lane j tests bit j of a byte.</summary>
-    private static readonly Vector512<long> BitOfLane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
-
     /// <summary>
-    /// As the generic loop of <see cref="AddChanges"/> for one column, eight lanes at a time in 512-bit vectors: half
-    /// the vectors to visit where bits are dense, and where they are sparse (most nodes differ in one lane of a
-    /// batch) one vector of eight lanes instead of one or two of four.
+    /// Adds ρ (the rows of one indicator's columns at <paramref name="rows"/>; their sums at changes +
+    /// <paramref name="hosts"/>) into each lane of <paramref name="differs"/>, or takes it out where the baseline
+    /// sets the indicator (a node that differs there has left it). Inlined: its caller is compiled optimized from the
+    /// first batch on (it allocates on the stack), and this would otherwise start unoptimized.
     /// </summary>
-    private static void AddDifferences(ulong differs, bool set, double* row, double* sum, int width)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddDifferences(ulong differs, bool set, double** rows, int[] hosts, int columns, double* changes, int width)
     {
-        for (ulong rest = differs; rest != 0;)
+        for (ulong rest = differs; rest != 0; rest &= rest - 1)
         {
-            int p = BitOperations.TrailingZeroCount(rest) & ~7;
-            Vector512<long> bits = Vector512.Create((long)((differs >> p) & 0xFF)) & BitOfLane;
-            Vector512<double> mask = Vector512.Equals(bits, BitOfLane).AsDouble();
-            double* at = sum + p;
-            for (int c = 0; c < width; c++)
+            int p = BitOperations.TrailingZeroCount(rest);
+            for (int index = 0; index < columns; index++)
             {
-                Vector512<double> value = mask & Vector512.Create(row[c]);
-                Vector512<double> current = Vector512.Load(at + c * W);
-                Vector512.Store(set ? current - value : current + value, at + c * W);
+                double* row = rows[index], at = changes + hosts[index] + p;
+                if (set)
+                {
+                    for (int c = 0; c < width; c++) at[c * W] -= row[c];
+                }
+                else
+                {
+                    for (int c = 0; c < width; c++) at[c * W] += row[c];
+                }
             }
-            rest &= ~(0xFFUL << p);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GpuInference.Backends.Models;
 
@@ -58,8 +59,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         FriendCounts? keep = _secondPasses ? _friendCounts ??= FriendCounts.For(problem) : null;
         if (keep is not null) keep.Current = false;
         // Per thread: the chunk's sums, a running group total, then a block of units' terms, on cache lines of their
-        // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends.
-        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), (chunk, _, local) =>
+        // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends. Each chunk's loop
+        // is compiled optimized from its first call, as AddBlock is, rather than starting unoptimized.
+        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
             terms.Counts = keep;
@@ -125,7 +127,10 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// As <see cref="AddUnit"/> for <see cref="FullLanes.Units"/> consecutive units of a full batch (terms at
     /// x + i · k · 64): each sum is read once, gains the units' products one after another, and is written once,
     /// the same additions in the same order as unit by unit, so the same bits with a quarter of the sums' traffic.
+    /// Optimized from its first call: the observed fit's batch would otherwise leave the first permutations' blocks
+    /// in unoptimized code, with none of the vector helpers inlined, while the optimized version compiles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddBlock(double* sums, double* x, int unit)
     {
         ModelProblem problem = _problem;

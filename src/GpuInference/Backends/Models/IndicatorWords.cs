@@ -70,7 +70,9 @@ public sealed class IndicatorWords
         int capacity = design.ChangeCapacity(baseline);
         if (!BitConverter.IsLittleEndian) parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
         int lanes = (count + 7) / 8;
-        Parallel.For(0, lanes, parallel, lane =>
+        // Optimized from the first batch on: each lane's loop runs long, and its first calls would otherwise run
+        // unoptimized code (a batch of 64 calls it only eight times).
+        Parallel.For(0, lanes, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (lane) =>
         {
             // One scratch pair per lane, kept across batches: at scale a fresh one per batch would be megabytes of garbage.
             if (_changedUnits[lane]?.Length != Math.Max(1, capacity))
@@ -83,12 +85,16 @@ public sealed class IndicatorWords
             for (int p = 8 * lane; p < Math.Min(count, 8 * lane + 8); p++)
             {
                 int changed = design.DrawChanges(seed, first + p, baseline, scratch.Units, scratch.Codes);
+                // The changed units lie anywhere in the file: each one's node first, in a loop of independent loads
+                // that the processor overlaps, so that the flips below know their words' addresses well ahead.
+                int[] nodes = scratch.Units;
+                for (int t = 0; t < changed; t++) nodes[t] = map[nodes[t]];
                 for (int t = 0; t < changed; t++)
                 {
                     // The changed nodes lie anywhere in the words: ask for a word well before it is flipped.
-                    if (t + PrefetchDistance < changed) Cpu.ChunkAccumulator.Prefetch(Words, (long)map[scratch.Units[t + PrefetchDistance]] * indicators);
+                    if (t + PrefetchDistance < changed) Cpu.ChunkAccumulator.Prefetch(Words, (long)nodes[t + PrefetchDistance] * indicators);
                     int flips = _codeMask[scratch.Codes[t]] ^ _codeMask[baseline];
-                    long node = map[scratch.Units[t]];
+                    long node = nodes[t];
                     for (int i = 0; flips != 0; i++, flips >>= 1)
                     {
                         if ((flips & 1) == 0) continue;

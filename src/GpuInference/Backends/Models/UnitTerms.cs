@@ -32,7 +32,18 @@ internal sealed unsafe class UnitTerms
     /// <summary>Whether any term reads the friends at all.</summary>
     private readonly bool _walks;
 
-    public UnitTerms(ModelProblem problem)
+    /// <summary>The counted indicators, in order.</summary>
+    private readonly int[] _countedIndicators;
+
+    /// <summary>Every term straight from the byte counters, where the model allows (see <see cref="ByteCountTerms"/>), or null.</summary>
+    private readonly ByteCountTerms? _byteTerms;
+
+    /// <summary>A unit's byte counters when none are kept, [i · 64 + p] (64-byte aligned).</summary>
+    private readonly AlignedLanes _bytes;
+
+    /// <param name="problem">The laid-out model.</param>
+    /// <param name="fromByteCounters">Whether full batches may take their terms straight from the byte counters (see <see cref="ByteCountTerms"/>); false keeps the general path, which the tests hold it to.</param>
+    public UnitTerms(ModelProblem problem, bool fromByteCounters = true)
     {
         _problem = problem;
         _counts = new int[problem.IndicatorCount * W];
@@ -45,7 +56,10 @@ internal sealed unsafe class UnitTerms
             if (problem.AtomKind[a] != ModelProblem.OwnValueAtom) _counted[problem.AtomIndicator[a]] = true;
         }
         _walks = _counted.Contains(true);
+        _countedIndicators = [.. Enumerable.Range(0, problem.IndicatorCount).Where(i => _counted[i])];
         _values = new AlignedLanes(problem.TermCount * W);
+        _byteTerms = fromByteCounters ? ByteCountTerms.For(problem) : null;
+        _bytes = new AlignedLanes(Math.Max(1, problem.IndicatorCount * W / sizeof(double)));
     }
 
     /// <summary>
@@ -75,6 +89,11 @@ internal sealed unsafe class UnitTerms
         ModelProblem problem = _problem;
         int node = unit;
         int degree = (int)(problem.RowOffsets[node + 1] - problem.RowOffsets[node]);
+        if (_byteTerms is not null && lanes == W && degree <= ByteLanes.Capacity)
+        {
+            _byteTerms.Evaluate(_walks ? FriendBytes(words, node) : null, degree, words, unit, destination);
+            return;
+        }
         double weight = _walks ? CountFriends(words, node, lanes) : 0;
         int indicators = problem.IndicatorCount;
         bool full = lanes == W && FullLaneAtoms.IsAccelerated;
@@ -295,6 +314,58 @@ internal sealed unsafe class UnitTerms
             }
             first = stop;
         }
+    }
+
+    /// <summary>
+    /// The byte counters of a unit with at most 255 friends: the kept ones when the pass reuses them, else the walk's,
+    /// left in the kept counts when the pass keeps them (as <see cref="CountFriendsAvx512"/> does).
+    /// </summary>
+    private byte* FriendBytes(ulong[] words, int node)
+    {
+        FriendCounts? kept = Counts;
+        if (kept is not null && CountsReused) return kept.Of(node);
+        byte* bytes = kept is not null ? kept.Of(node) : (byte*)_bytes.Pointer;
+        CountFriendBytes(words, node, bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// <see cref="CountFriendsAvx512"/>'s byte counters for a unit with at most 255 friends (no flush), stored at
+    /// <paramref name="destination"/> [i · 64 + p] for the counted indicators instead of widened: with two counted
+    /// indicators (the common case: two permuted treatments) both counters stay in registers through the walk.
+    /// </summary>
+    private void CountFriendBytes(ulong[] words, int node, byte* destination)
+    {
+        ModelProblem problem = _problem;
+        int indicators = problem.IndicatorCount;
+        int[] neighbors = problem.Neighbors;
+        long first = problem.RowOffsets[node], end = problem.RowOffsets[node + 1];
+        long graphEnd = neighbors.LongLength;
+        int[] counted = _countedIndicators;
+        if (counted.Length == 2)
+        {
+            int i0 = counted[0], i1 = counted[1];
+            Vector512<byte> sum0 = default, sum1 = default;
+            for (long e = first; e < end; e++)
+            {
+                if (e + PrefetchDistance < graphEnd) ChunkAccumulator.Prefetch(words, (long)neighbors[e + PrefetchDistance] * indicators);
+                long at = (long)neighbors[e] * indicators;
+                Avx512BitSpread.AddBits(words[at + i0], ref sum0);
+                Avx512BitSpread.AddBits(words[at + i1], ref sum1);
+            }
+            Vector512.Store(sum0, destination + i0 * W);
+            Vector512.Store(sum1, destination + i1 * W);
+            return;
+        }
+        Span<Vector512<byte>> sums = stackalloc Vector512<byte>[ModelProblem.MaxIndicators];
+        sums.Clear();
+        for (long e = first; e < end; e++)
+        {
+            if (e + PrefetchDistance < graphEnd) ChunkAccumulator.Prefetch(words, (long)neighbors[e + PrefetchDistance] * indicators);
+            long at = (long)neighbors[e] * indicators;
+            foreach (int i in counted) Avx512BitSpread.AddBits(words[at + i], ref sums[i]);
+        }
+        foreach (int i in counted) Vector512.Store(sums[i], destination + i * W);
     }
 
     /// <summary>counts[j] += bytes[j] for 32 byte counters.</summary>

@@ -98,8 +98,14 @@ internal sealed class BatchedFit
             _words.SetLane(count, extra);
             count++;
         }
+        // The changed-node sums read only the words: they run beside the backend's walk over the units (on the
+        // host's own threads, or while a device works), each on its own lanes' sums, so neither changes the other's
+        // bits. On one thread they follow the walk instead, so that a run never takes more threads than it was given.
+        bool beside = _parallel.MaxDegreeOfParallelism != 1;
+        Task? hostSums = _changedNodeSums is { } changed && beside ? Task.Run(() => changed.Sum(_words.Words, count, _parallel)) : null;
         _backend.Moments(_words.Words, count, _first, _groupSums);
-        _changedNodeSums?.Sum(_words.Words, count, _parallel);
+        if (!beside) _changedNodeSums?.Sum(_words.Words, count, _parallel);
+        hostSums?.Wait();
         // Each permutation's reduction reads one lane of every chunk's partials (a cache line per value): in parallel.
         var solved = new Solved[count];
         Parallel.For(0, count, _parallel, p => solved[p] = Solve(p));
