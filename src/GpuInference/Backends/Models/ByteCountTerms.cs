@@ -56,11 +56,12 @@ internal sealed unsafe class ByteCountTerms
             {
                 for (int count = 0; count < Picked; count++)
                 {
+                    // Each value by the exposure's own struct: one definition of each exposure.
                     _atomValues.Span[(t * Picked + degree) * Picked + count] = _kind[t] switch
                     {
-                        ExposureCodes.Count => count,
-                        ExposureCodes.Share => degree == 0 ? 0 : (double)count / degree, // ShareExposure: 0 without friends
-                        _ => count >= threshold ? 1 : 0,
+                        ExposureCodes.Count => default(CountExposure).Value(count, degree, 0, 0),
+                        ExposureCodes.Share => default(ShareExposure).Value(count, degree, 0, 0),
+                        _ => new AtLeastExposure(threshold).Value(count, degree, 0, 0), // any() is at least 1
                     };
                 }
             }
