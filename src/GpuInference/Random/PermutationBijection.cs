@@ -199,7 +199,12 @@ public readonly struct PermutationBijection
         return full;
     }
 
-    /// <summary>One pass of the cipher (or its inverse) over 32 values in place, as four interleaved vectors.</summary>
+    /// <summary>
+    /// One pass of the cipher (or its inverse) over 32 values in place, as four interleaved vectors. Compiled
+    /// optimized from its first call: a run's first batches call it while the rest of the program is still being
+    /// compiled, which kept it in unoptimized code (its round helpers not inlined) for much of a short run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Cipher(Span<uint> values, bool inverse)
     {
         var rightMask = Vector256.Create(_rightMask);
