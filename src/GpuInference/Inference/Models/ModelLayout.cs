@@ -144,6 +144,9 @@ public static class ModelLayout
         return fileNode;
     }
 
+    /// <summary>Nodes per task of <see cref="Renumber"/>.</summary>
+    private const int RenumberRange = 1 << 14;
+
     /// <summary>The graph under the renumbering, each row's friends (and weights) in their file order.</summary>
     private static (long[] Rows, int[] Neighbors, float[]? Weights) Renumber(Graph.CsrGraph graph, int[] fileNode, bool withWeights, int threads)
     {
@@ -154,15 +157,22 @@ public static class ModelLayout
         for (int v = 0; v < nodes; v++) rows[v + 1] = rows[v] + graph.RowOffsets[fileNode[v] + 1] - graph.RowOffsets[fileNode[v]];
         var neighbors = new int[graph.Columns.Length];
         float[]? weights = withWeights && graph.Weights is not null ? new float[graph.Columns.Length] : null;
-        Parallel.For(0, nodes, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, v =>
-        {
-            long from = graph.RowOffsets[fileNode[v]], count = rows[v + 1] - rows[v];
-            for (long e = 0; e < count; e++)
+        // Ranges of nodes rather than one call per node: a call per node left this loop in unoptimized code for much
+        // of its run (the runtime compiles a method optimized only after it has been called for a while).
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, nodes, RenumberRange), parallel,
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (range) =>
             {
-                neighbors[rows[v] + e] = problemNode[graph.Columns[from + e]];
-                if (weights is not null) weights[rows[v] + e] = graph.Weights![from + e];
-            }
-        });
+                for (int v = range.Item1; v < range.Item2; v++)
+                {
+                    long from = graph.RowOffsets[fileNode[v]], count = rows[v + 1] - rows[v];
+                    for (long e = 0; e < count; e++)
+                    {
+                        neighbors[rows[v] + e] = problemNode[graph.Columns[from + e]];
+                        if (weights is not null) weights[rows[v] + e] = graph.Weights![from + e];
+                    }
+                }
+            });
         return (rows, neighbors, weights);
     }
 
