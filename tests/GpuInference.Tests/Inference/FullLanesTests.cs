@@ -88,7 +88,13 @@ public sealed unsafe class FullLanesTests
             FullLanes.Adds(sums, pa, stride);
             FullLanes.AddProducts(product, pa, pb, stride);
             FullLanes.AddScaleds(scale, pa, stride, scales[0], scales[1], scales[2], scales[3]);
-            FullLanes.AddWeightedProducts(weight, pa, pw, pb, stride);
+            // The second pass's meat: each unit's a · w taken once, then added as a product with b.
+            double[] aw = new double[4 * stride];
+            fixed (double* paw = aw)
+            {
+                for (int i = 0; i < 4; i++) FullLanes.Product(paw + i * stride, pa + i * stride, pw + i * stride);
+                FullLanes.AddProducts(weight, paw, pb, stride);
+            }
         }
         Assert.Equal(4, FullLanes.Units);
         SameBits(oneByOne, products, "Σ a·b");

@@ -169,8 +169,10 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         FriendCounts? kept = _friendCounts is { Current: true } counts ? counts : null;
         // A full batch's heteroskedastic meat takes its units four at a time (as the first pass does); otherwise one at a time.
         int block = lanes == W && FullLanes.IsAccelerated && !clustered ? FullLanes.Units : 1;
-        int stride = (k + 2) * W; // one unit's z (k), e and w
-        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes((width + k + block * (k + 2)) * W), (chunk, _, local) =>
+        int stride = (2 * k + 2) * W; // one unit's z (k), e, w and z · w (k)
+        // Optimized from its first call, as the first pass's loop is: its first chunks would otherwise run unoptimized,
+        // with none of the vector helpers inlined.
+        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes((width + k + block * (2 * k + 2)) * W), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
             terms.Counts = kept;
@@ -209,17 +211,23 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                             continue;
                         }
                         Weight(z, e, parameter, slots, k, weighting, problem.Leverage[u], w, lanes);
-                        if (n == FullLanes.Units) continue; // the block's meat follows, four units at once
+                        if (n == FullLanes.Units)
+                        {
+                            // The block's meat follows, four units at once, from each term's z · w, taken once here
+                            // rather than once per pair: (z_a · w) · z_b, the product the kernels and the loop below round.
+                            for (int a = 0; a < k; a++) FullLanes.Product(w + W + a * W, z + a * W, w);
+                            continue;
+                        }
                         for (int a = 0; a < k; a++)
                         {
                             for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(sums + ModelSlots.Pair(a, b) * W, z + a * W, w, z + b * W, lanes);
                         }
                     }
                     if (n != FullLanes.Units) continue;
-                    double* weights = units0 + (k + 1) * W;
+                    double* weighted = units0 + (k + 2) * W;
                     for (int a = 0; a < k; a++)
                     {
-                        for (int b = 0; b <= a; b++) FullLanes.AddWeightedProducts(sums + ModelSlots.Pair(a, b) * W, units0 + a * W, weights, units0 + b * W, stride);
+                        for (int b = 0; b <= a; b++) FullLanes.AddProducts(sums + ModelSlots.Pair(a, b) * W, weighted + a * W, units0 + b * W, stride);
                     }
                 }
             }

@@ -110,24 +110,18 @@ internal static unsafe class FullLanes
         AddScaledsAt(sum, a, stride, scales, 32); AddScaledsAt(sum, a, stride, scales, 40); AddScaledsAt(sum, a, stride, scales, 48); AddScaledsAt(sum, a, stride, scales, 56);
     }
 
-    /// <summary>sum += (a_i · w_i) · b_i for i = 0 .. 3 in that order, each of a, w and b advancing by <paramref name="stride"/> per unit.</summary>
+    /// <summary>target = a · b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddWeightedProducts(double* sum, double* a, double* w, double* b, int stride)
+    public static void Product(double* target, double* a, double* b)
     {
-        for (int p = 0; p < ModelSlots.Width; p += 8)
-        {
-            Vector512<double> total = Vector512.Load(sum + p) + Vector512.Load(a + p) * Vector512.Load(w + p) * Vector512.Load(b + p);
-            total += Vector512.Load(a + stride + p) * Vector512.Load(w + stride + p) * Vector512.Load(b + stride + p);
-            total += Vector512.Load(a + 2 * stride + p) * Vector512.Load(w + 2 * stride + p) * Vector512.Load(b + 2 * stride + p);
-            total += Vector512.Load(a + 3 * stride + p) * Vector512.Load(w + 3 * stride + p) * Vector512.Load(b + 3 * stride + p);
-            Vector512.Store(total, sum + p);
-        }
+        for (int p = 0; p < ModelSlots.Width; p += 8) Vector512.Store(Vector512.Load(a + p) * Vector512.Load(b + p), target + p);
     }
 
     /// <summary>
     /// z = z − mean − Σ_j q_j c_j (j in order; <paramref name="mean"/> null to skip it, c_j = c + j · stride), the
     /// 64 lanes held in eight registers through the subtractions instead of stored after each.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called from the second pass's first chunks on, as its loop is
     public static void Residualise(double* z, double* mean, double* c, int stride, double* q, int basis)
     {
         Vector512<double> z0 = Vector512.Load(z), z1 = Vector512.Load(z + 8), z2 = Vector512.Load(z + 16), z3 = Vector512.Load(z + 24);
@@ -152,6 +146,7 @@ internal static unsafe class FullLanes
     /// h += Σ_a Σ_{b ≤ a} (z_a · m_ab) · z_b in that order (z_a = z + a · 64, m_ab = m + (a · k + b) · 64): a
     /// leverage's quadratic form, the 64 lanes of h held in eight registers through the k(k+1)/2 products.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called from the second pass's first chunks on, as its loop is
     public static void AddQuadraticForm(double* h, double* z, double* m, int k)
     {
         Vector512<double> h0 = Vector512.Load(h), h1 = Vector512.Load(h + 8), h2 = Vector512.Load(h + 16), h3 = Vector512.Load(h + 24);
