@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using GpuInference.Backends.Models;
 using GpuInference.Kernels.Exposures;
 using GpuInference.Model;
@@ -160,19 +162,18 @@ public static class ModelLayout
         // Ranges of nodes rather than one call per node: a call per node left this loop in unoptimized code for much
         // of its run (the runtime compiles a method optimized only after it has been called for a while).
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, nodes, RenumberRange), parallel,
-            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (range) =>
+        Parallel.ForEach(Partitioner.Create(0, nodes, RenumberRange), parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (range) =>
+        {
+            for (int v = range.Item1; v < range.Item2; v++)
             {
-                for (int v = range.Item1; v < range.Item2; v++)
+                long from = graph.RowOffsets[fileNode[v]], count = rows[v + 1] - rows[v];
+                for (long e = 0; e < count; e++)
                 {
-                    long from = graph.RowOffsets[fileNode[v]], count = rows[v + 1] - rows[v];
-                    for (long e = 0; e < count; e++)
-                    {
-                        neighbors[rows[v] + e] = problemNode[graph.Columns[from + e]];
-                        if (weights is not null) weights[rows[v] + e] = graph.Weights![from + e];
-                    }
+                    neighbors[rows[v] + e] = problemNode[graph.Columns[from + e]];
+                    if (weights is not null) weights[rows[v] + e] = graph.Weights![from + e];
                 }
-            });
+            }
+        });
         return (rows, neighbors, weights);
     }
 
