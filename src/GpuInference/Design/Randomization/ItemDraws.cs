@@ -90,6 +90,17 @@ internal sealed class ItemDraws
                         : new PermutationBijection(BlockKey(seed, block), permutation, (ulong)size);
                     Span<uint> pre = preimages.AsSpan(0, members.Length);
                     bijection.UnmapMany(members, pre);
+                    if (_blocks.Count == 1)
+                    {
+                        // The only block lists every item in item order: a position is its item, with no lookup at a
+                        // random place of the order for every change.
+                        for (int t = 0; t < members.Length; t++, written++)
+                        {
+                            items[written] = (int)pre[t];
+                            sources[written] = (int)members[t];
+                        }
+                        continue;
+                    }
                     for (int t = 0; t < members.Length; t++, written++)
                     {
                         items[written] = order[start + (int)pre[t]];
