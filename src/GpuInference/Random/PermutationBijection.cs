@@ -11,7 +11,7 @@ namespace GpuInference.Random;
 /// construction behind thrust::shuffle), walked in cycles until it lands inside [0, N).
 /// The 24 round keys come from Philox4x32-10 keyed by the seed, with the permutation index in the counter, so
 /// permutation b is a pure function of (seed, b): no state is carried between permutations, and any backend can
-/// evaluate any element of any permutation on its own. <c>kernels/bijection.h</c> holds the same arithmetic in C.
+/// evaluate any element of any permutation on its own. <c>kernels/Random/Bijection.cs</c> holds the same arithmetic for the device kernels.
 /// </summary>
 public readonly struct PermutationBijection
 {
@@ -106,14 +106,15 @@ public readonly struct PermutationBijection
 
     /// <summary>
     /// Writes the images of start, start+1, ... into <paramref name="images"/> (the domain must fit in 32 bits).
-    /// Eight lanes at a time where AVX2 is present: the same arithmetic as <see cref="Map"/>, lane by lane, since the
-    /// masks keep every lane within the 32-bit words the scalar rounds work in.
+    /// A vector at a time where AVX2 is present (sixteen lanes where 512-bit vectors are native, eight otherwise): the
+    /// same arithmetic as <see cref="Map"/>, lane by lane, since the masks keep every lane within the 32-bit words the
+    /// scalar rounds work in.
     /// </summary>
     public void MapRange(ulong start, Span<uint> images)
     {
         RequireThirtyTwoBits();
         for (int t = 0; t < images.Length; t++) images[t] = (uint)(start + (ulong)t);
-        int done = Avx2.IsSupported ? WalkAvx2(images, inverse: false) : 0;
+        int done = Avx2.IsSupported ? WalkVectors(images, inverse: false) : 0;
         for (int t = done; t < images.Length; t++) images[t] = (uint)Map(images[t]);
     }
 
@@ -127,7 +128,7 @@ public readonly struct PermutationBijection
         if (preimages.Length < values.Length) throw new ArgumentException("one preimage per value is needed.", nameof(preimages));
         preimages = preimages[..values.Length];
         values.CopyTo(preimages);
-        int done = Avx2.IsSupported ? WalkAvx2(preimages, inverse: true) : 0;
+        int done = Avx2.IsSupported ? WalkVectors(preimages, inverse: true) : 0;
         for (int t = done; t < preimages.Length; t++) preimages[t] = (uint)Unmap(preimages[t]);
     }
 
@@ -138,22 +139,27 @@ public readonly struct PermutationBijection
     }
 
     /// <summary>
-    /// Maps (or, if <paramref name="inverse"/>, unmaps) the values in place, a whole number of groups of 32; returns
-    /// how many it did, the rest being left to the scalar code.
+    /// Maps (or, if <paramref name="inverse"/>, unmaps) the values in place, a whole number of the cipher's groups;
+    /// returns how many it did, the rest being left to the scalar code. 512-bit vectors where they run natively
+    /// (twice the lanes per multiply, which bounds the rounds), 256-bit ones elsewhere: the same bits either way.
     /// </summary>
-    private int WalkAvx2(Span<uint> values, bool inverse)
+    private int WalkVectors(Span<uint> values, bool inverse) =>
+        Vector512.IsHardwareAccelerated ? Walk<Lanes512>(values, inverse) : Walk<Lanes256>(values, inverse);
+
+    /// <inheritdoc cref="WalkVectors"/>
+    internal int Walk<TLanes>(Span<uint> values, bool inverse) where TLanes : struct, IUintLanes<TLanes>
     {
-        const int group = 32;
-        int full = values.Length & ~(group - 1);
-        // First pass: every element once, thirty-two at a time as four independent vectors. One Feistel round is a
+        int group = 4 * TLanes.Count;
+        int full = values.Length / group * group;
+        // First pass: every element once, a group at a time as four independent vectors. One Feistel round is a
         // serial chain of about ten cycles, so a single vector leaves the multipliers idle; four chains fill them.
         for (int t = 0; t < full; t += group)
         {
-            Cipher(values.Slice(t, group), inverse);
+            Cipher<TLanes>(values.Slice(t, group), inverse);
         }
 
         // Cycle walking: only the values that fell outside [0, N) (up to half of them, 10% at paper scale) go round
-        // again, packed thirty-two to a pass, so no lane works for nothing while its neighbours walk on.
+        // again, packed a group to a pass, so no lane works for nothing while its neighbours walk on.
         int[] walking = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, full));
         try
         {
@@ -166,11 +172,11 @@ public readonly struct PermutationBijection
             while (pending >= group)
             {
                 int kept = 0;
-                int groups = pending & ~(group - 1);
+                int groups = pending / group * group;
                 for (int g = 0; g < groups; g += group)
                 {
                     for (int k = 0; k < group; k++) packed[k] = values[walking[g + k]];
-                    Cipher(packed, inverse);
+                    Cipher<TLanes>(packed, inverse);
                     for (int k = 0; k < group; k++)
                     {
                         int at = walking[g + k];
@@ -200,26 +206,26 @@ public readonly struct PermutationBijection
     }
 
     /// <summary>
-    /// One pass of the cipher (or its inverse) over 32 values in place, as four interleaved vectors. Compiled
-    /// optimized from its first call: a run's first batches call it while the rest of the program is still being
-    /// compiled, which kept it in unoptimized code (its round helpers not inlined) for much of a short run.
+    /// One pass of the cipher (or its inverse) over four vectors of values in place, interleaved. Compiled optimized
+    /// from its first call: a run's first batches call it while the rest of the program is still being compiled,
+    /// which kept it in unoptimized code (its round helpers not inlined) for much of a short run.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Cipher(Span<uint> values, bool inverse)
+    private void Cipher<TLanes>(Span<uint> values, bool inverse) where TLanes : struct, IUintLanes<TLanes>
     {
-        var rightMask = Vector256.Create(_rightMask);
-        Vector256<uint> a = Vector256.Create<uint>(values), b = Vector256.Create<uint>(values[8..]);
-        Vector256<uint> c = Vector256.Create<uint>(values[16..]), d = Vector256.Create<uint>(values[24..]);
-        Vector256<uint> la = a >>> _rightBits, ra = a & rightMask;
-        Vector256<uint> lb = b >>> _rightBits, rb = b & rightMask;
-        Vector256<uint> lc = c >>> _rightBits, rc = c & rightMask;
-        Vector256<uint> ld = d >>> _rightBits, rd = d & rightMask;
+        int n = TLanes.Count;
+        var rightMask = TLanes.Broadcast(_rightMask);
+        TLanes a = TLanes.Load(values), b = TLanes.Load(values[n..]), c = TLanes.Load(values[(2 * n)..]), d = TLanes.Load(values[(3 * n)..]);
+        TLanes la = a >>> _rightBits, ra = a & rightMask;
+        TLanes lb = b >>> _rightBits, rb = b & rightMask;
+        TLanes lc = c >>> _rightBits, rc = c & rightMask;
+        TLanes ld = d >>> _rightBits, rd = d & rightMask;
         ReadOnlySpan<uint> keys = _keys;
         if (inverse)
         {
             for (int round = Rounds - 1; round >= 0; round--)
             {
-                var key = Vector256.Create(keys[round]);
+                var key = TLanes.Broadcast(keys[round]);
                 InverseRound(ref la, ref ra, key);
                 InverseRound(ref lb, ref rb, key);
                 InverseRound(ref lc, ref rc, key);
@@ -230,61 +236,61 @@ public readonly struct PermutationBijection
         {
             for (int round = 0; round < Rounds; round++)
             {
-                var key = Vector256.Create(keys[round]);
+                var key = TLanes.Broadcast(keys[round]);
                 Round(ref la, ref ra, key);
                 Round(ref lb, ref rb, key);
                 Round(ref lc, ref rc, key);
                 Round(ref ld, ref rd, key);
             }
         }
-        ((la << _rightBits) | ra).CopyTo(values);
-        ((lb << _rightBits) | rb).CopyTo(values[8..]);
-        ((lc << _rightBits) | rc).CopyTo(values[16..]);
-        ((ld << _rightBits) | rd).CopyTo(values[24..]);
+        ((la << _rightBits) | ra).Store(values);
+        ((lb << _rightBits) | rb).Store(values[n..]);
+        ((lc << _rightBits) | rc).Store(values[(2 * n)..]);
+        ((ld << _rightBits) | rd).Store(values[(3 * n)..]);
     }
 
     /// <summary>
-    /// One Feistel round on eight 32-bit lanes; the lane-wise twin of the scalar round in <see cref="Encrypt(ulong)"/>.
+    /// One Feistel round on a vector of 32-bit lanes; the lane-wise twin of the scalar round in <see cref="Encrypt(ulong)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Round(ref Vector256<uint> left, ref Vector256<uint> right, Vector256<uint> key)
+    private void Round<TLanes>(ref TLanes left, ref TLanes right, TLanes key) where TLanes : struct, IUintLanes<TLanes>
     {
-        Vector256<uint> high = MultiplyHigh(left, out Vector256<uint> low);
-        Vector256<uint> nextLeft = (high ^ key) ^ right;
-        Vector256<uint> nextRight = (low << (_rightBits - _leftBits)) | (right >>> _leftBits);
-        left = nextLeft & Vector256.Create(_leftMask);
-        right = nextRight & Vector256.Create(_rightMask);
+        TLanes high = MultiplyHigh(left, out TLanes low);
+        TLanes nextLeft = (high ^ key) ^ right;
+        TLanes nextRight = (low << (_rightBits - _leftBits)) | (right >>> _leftBits);
+        left = nextLeft & TLanes.Broadcast(_leftMask);
+        right = nextRight & TLanes.Broadcast(_rightMask);
     }
 
     /// <summary>
-    /// <see cref="Round"/> undone on eight lanes; the lane-wise twin of the scalar round in <see cref="Decrypt(ulong)"/>.
+    /// <see cref="Round"/> undone on a vector of lanes; the lane-wise twin of the scalar round in <see cref="Decrypt(ulong)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void InverseRound(ref Vector256<uint> left, ref Vector256<uint> right, Vector256<uint> key)
+    private void InverseRound<TLanes>(ref TLanes left, ref TLanes right, TLanes key) where TLanes : struct, IUintLanes<TLanes>
     {
         int shift = _rightBits - _leftBits;
-        var leftMask = Vector256.Create(_leftMask);
-        Vector256<uint> previousLeft = ((right >>> shift) * Vector256.Create(InverseMultiplierLow)) & leftMask;
-        Vector256<uint> high = MultiplyHigh(previousLeft, out _);
-        Vector256<uint> previousRight = ((left ^ high ^ key) & leftMask) | ((right & Vector256.Create((1u << shift) - 1)) << _leftBits);
+        var leftMask = TLanes.Broadcast(_leftMask);
+        TLanes previousLeft = ((right >>> shift) * TLanes.Broadcast(InverseMultiplierLow)) & leftMask;
+        TLanes high = MultiplyHigh(previousLeft, out _);
+        TLanes previousRight = ((left ^ high ^ key) & leftMask) | ((right & TLanes.Broadcast((1u << shift) - 1)) << _leftBits);
         left = previousLeft;
         right = previousRight;
     }
 
     /// <summary>
-    /// The two 32-bit halves of m·L for eight lanes, m the 64-bit round multiplier. Because the domain is below 2^32,
+    /// The two 32-bit halves of m·L for each lane, m the 64-bit round multiplier. Because the domain is below 2^32,
     /// L has at most 16 bits, so with m_lo = A·2^16 + B (A, B &lt; 2^16) both A·L and B·L are exact 32-bit products:
     /// lo32(m·L) = A·L·2^16 + B·L (mod 2^32), and hi32(m·L) = ((A·L + (B·L &gt;&gt; 16)) &gt;&gt; 16) + m_hi·L (mod 2^32),
     /// where the inner sum stays below 2^32. Three 32-bit multiplies then do what two 64-bit ones did, on twice the lanes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> MultiplyHigh(Vector256<uint> left, out Vector256<uint> low)
+    private static TLanes MultiplyHigh<TLanes>(TLanes left, out TLanes low) where TLanes : struct, IUintLanes<TLanes>
     {
-        var multiplierA = Vector256.Create((uint)((RoundMultiplier >> 16) & 0xFFFF));
-        var multiplierB = Vector256.Create((uint)(RoundMultiplier & 0xFFFF));
-        var multiplierHigh = Vector256.Create((uint)(RoundMultiplier >> 32));
-        Vector256<uint> productA = left * multiplierA;
-        Vector256<uint> productB = left * multiplierB;
+        var multiplierA = TLanes.Broadcast((uint)((RoundMultiplier >> 16) & 0xFFFF));
+        var multiplierB = TLanes.Broadcast((uint)(RoundMultiplier & 0xFFFF));
+        var multiplierHigh = TLanes.Broadcast((uint)(RoundMultiplier >> 32));
+        TLanes productA = left * multiplierA;
+        TLanes productB = left * multiplierB;
         low = (productA << 16) + productB;
         return ((productA + (productB >>> 16)) >>> 16) + left * multiplierHigh;
     }
