@@ -85,6 +85,25 @@ public sealed class ModelLayoutTests
         Assert.Equal([-1, -1, 0, -1, -1], problem.TermFixedFactor);
     }
 
+    /// <summary>
+    /// Counts, thresholds, own treatments with whole levels and their products take whole values only: they are exact
+    /// and unshifted, so their sums are whole numbers. Shares and products with a fractional covariate are shifted by
+    /// their observed group means, as before.
+    /// </summary>
+    [Fact]
+    public void WholeValuedTermsAreExactAndUnshifted()
+    {
+        CompiledModel model = Data.Compile("y ~ count(t) + share(t) + count(t):x1 + t + any(arm==2) + atleast(t, 2) + count(t):any(arm==2) | village", "t", "arm");
+        ModelProblem problem = ModelLayout.Build(model, new FixedPart(model), [.. model.Outcome], null, out _)!;
+        Assert.Equal([true, false, false, true, true, true, true], problem.ExactTerms);
+        for (int t = 0; t < problem.TermCount; t++)
+        {
+            double[] shifts = [.. Enumerable.Range(0, problem.GroupCount).Select(g => problem.Shift[g * problem.TermCount + t])];
+            if (problem.ExactTerms[t]) Assert.All(shifts, s => Assert.Equal(0.0, s));
+            else Assert.Contains(shifts, s => s != 0);
+        }
+    }
+
     [Fact]
     public void CrossingClustersAreRefusedWithTheReason()
     {

@@ -24,10 +24,14 @@ internal static class Avx512BitSpread
 
     /// <summary>Adds bit p of <paramref name="word"/> to byte p of <paramref name="sums"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddBits(ulong word, ref Vector512<byte> sums)
+    public static void AddBits(ulong word, ref Vector512<byte> sums) => sums -= Bits(word); // a set bit is all ones, i.e. -1
+
+    /// <summary>Byte p all ones where bit p of <paramref name="word"/> is set, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<byte> Bits(ulong word)
     {
         Vector512<byte> bits = Avx512BW.Shuffle(Vector512.Create(word).AsByte(), WordByte) & BitOfByte;
-        sums -= Vector512.Equals(bits, BitOfByte); // a set bit compares to all ones, i.e. -1
+        return Vector512.Equals(bits, BitOfByte);
     }
 
     /// <summary>counts[p] += sums[p] for the 64 byte counters.</summary>

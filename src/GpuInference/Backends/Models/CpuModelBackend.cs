@@ -19,6 +19,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     private readonly ParallelOptions _parallel;
     private readonly ThreadLocal<UnitTerms> _terms;
 
+    /// <summary>The pairs of small whole-valued terms summed in integer lanes (see <see cref="BytePairSums"/>), or null.</summary>
+    private readonly BytePairSums? _pairs;
+
     /// <summary>The words of the batch of the last first pass, which the second pass reads again (its own levels, and the friends of units whose counts were not kept).</summary>
     private ulong[]? _words;
 
@@ -32,6 +35,14 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     private AlignedLanes? _parameters;
 
     public CpuModelBackend(ModelProblem problem, BackendOptions options)
+        : this(problem, options, integerPairs: true)
+    {
+    }
+
+    /// <param name="problem">The laid-out model.</param>
+    /// <param name="options">Threads.</param>
+    /// <param name="integerPairs">Whether pairs of small terms may be summed in integer lanes (<see cref="BytePairSums"/>); false keeps the double lanes, which the tests hold them to.</param>
+    internal CpuModelBackend(ModelProblem problem, BackendOptions options, bool integerPairs)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +51,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         _terms = new ThreadLocal<UnitTerms>(() => new UnitTerms(problem));
+        _pairs = integerPairs ? BytePairSums.For(problem) : null;
         Device = $"managed code, {threads} thread{(threads == 1 ? "" : "s")}";
     }
 
@@ -56,12 +68,16 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         int firstPass = _slots.FirstPass * W;
         // A full batch takes its units four at a time (see AddBlock); otherwise one at a time.
         int block = lanes == W && FullLanes.IsAccelerated ? FullLanes.Units : 1;
+        // A full block's small terms also as bytes, interleaved, and their pairs' 32-bit sums (see BytePairSums).
+        BytePairSums? pairs = block == FullLanes.Units ? _pairs : null;
+        int small = pairs?.Terms ?? 0, integerSums = pairs?.SumCount ?? 0;
         FriendCounts? keep = _secondPasses ? _friendCounts ??= FriendCounts.For(problem) : null;
         if (keep is not null) keep.Current = false;
         // Per thread: the chunk's sums, a running group total, then a block of units' terms, on cache lines of their
         // own (see AlignedLanes); the sums are copied into the chunk's partials when the chunk ends. Each chunk's loop
         // is compiled optimized from its first call, as AddBlock is, rather than starting unoptimized.
-        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, _, local) =>
+        int byteLanes = (2 * block * small * W + 4 * integerSums) / sizeof(double);
+        Parallel.For(0, problem.ChunkCount, _parallel, () => new AlignedLanes(firstPass + k * W + block * k * W + byteLanes), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, _, local) =>
         {
             UnitTerms terms = _terms.Value!;
             terms.Counts = keep;
@@ -69,6 +85,8 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             local.Span.Clear();
             bool wholeGroups = problem.ChunkGroup[chunk] < 0;
             double* sums = local.Pointer, running = sums + firstPass, x = running + k * W;
+            byte* bytes = (byte*)(x + block * k * W), interleaved = bytes + block * small * W;
+            int* integers = (int*)(interleaved + block * small * W);
             fixed (double* groups = groupSums)
             {
                 // A chunk of whole groups sums each group's terms in a running total, written out when the group ends.
@@ -77,7 +95,8 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                 for (int unit = first; unit < end; unit += block)
                 {
                     int n = Math.Min(block, end - unit);
-                    for (int i = 0; i < n; i++) terms.Evaluate(words, unit + i, lanes, x + i * k * W);
+                    bool whole = pairs is not null && n == FullLanes.Units;
+                    for (int i = 0; i < n; i++) whole &= terms.Evaluate(words, unit + i, lanes, x + i * k * W, pairs, bytes + i * small * W);
                     if (n == FullLanes.Units && !(wholeGroups && RunEndsBefore(problem.UnitGroup, unit, n - 1, end)))
                     {
                         // No group ends before the block's last unit: its four terms go into each S at once.
@@ -92,13 +111,15 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                             if (wholeGroups && EndsRun(problem.UnitGroup, unit + i, end)) FlushRun(running, groups, problem.UnitGroup[unit + i], k);
                         }
                     }
-                    if (n == FullLanes.Units) AddBlock(sums, x, unit);
+                    if (whole) pairs!.AddBlock(bytes, small * W, interleaved, integers);
+                    if (n == FullLanes.Units) AddBlock(sums, x, unit, whole);
                     else
                     {
                         for (int i = 0; i < n; i++) AddUnit(sums, x + i * k * W, unit + i, lanes);
                     }
                 }
             }
+            pairs?.Flush(integers, sums);
             new Span<double>(sums, firstPass).CopyTo(partials.AsSpan(chunk * firstPass, firstPass));
             return local;
         }, _ => { });
@@ -127,12 +148,14 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// As <see cref="AddUnit"/> for <see cref="FullLanes.Units"/> consecutive units of a full batch (terms at
     /// x + i · k · 64): each sum is read once, gains the units' products one after another, and is written once,
     /// the same additions in the same order as unit by unit, so the same bits with a quarter of the sums' traffic.
+    /// With <paramref name="integerPairs"/> the pairs of small terms are left to <see cref="BytePairSums"/> (exact either way).
     /// Optimized from its first call: the observed fit's batch would otherwise leave the first permutations' blocks
     /// in unoptimized code, with none of the vector helpers inlined, while the optimized version compiles.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddBlock(double* sums, double* x, int unit)
+    private void AddBlock(double* sums, double* x, int unit, bool integerPairs)
     {
+        BytePairSums? pairs = integerPairs ? _pairs : null;
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
@@ -142,7 +165,10 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         for (int a = 0; a < k; a++)
         {
             double* xa = x + a * W;
-            for (int b = 0; b <= a; b++) FullLanes.AddProducts(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, stride);
+            for (int b = 0; b <= a; b++)
+            {
+                if (pairs is null || !pairs.Takes(a, b)) FullLanes.AddProducts(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, stride);
+            }
             if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
             FullLanes.AddScaleds(sums + (slots.Response + a) * W, xa, stride, outcome[unit], outcome[unit + 1], outcome[unit + 2], outcome[unit + 3]);
             for (int j = 0; j < basis; j++)

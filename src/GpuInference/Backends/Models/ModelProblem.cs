@@ -112,8 +112,15 @@ public sealed class ModelProblem
 
     public int GroupCount => GroupSize.Length;
 
-    /// <summary>Shift[g · k + t]: subtracted from term t in group g.</summary>
+    /// <summary>Shift[g · k + t]: subtracted from term t in group g (0 for an exact term).</summary>
     public required double[] Shift { get; init; }
+
+    /// <summary>
+    /// Per term: whether it takes only whole values small enough that its sums, and the sums of its products with
+    /// another exact term, are exact in doubles (it is then not shifted). Those sums have the same bits in any order
+    /// of addition, so a backend may take them in integer lanes or in any grouping.
+    /// </summary>
+    public bool[] ExactTerms { get; init; } = [];
 
     /// <summary>Each unit's leverage in the fixed part (HC2, HC3), layout order.</summary>
     public required double[] Leverage { get; init; }

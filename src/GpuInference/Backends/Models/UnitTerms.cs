@@ -84,15 +84,23 @@ internal sealed unsafe class UnitTerms
     public void Evaluate(ulong[] words, int unit, int lanes) => Evaluate(words, unit, lanes, Values);
 
     /// <summary>As <see cref="Evaluate(ulong[], int, int)"/>, the terms written to <paramref name="destination"/> ([t · 64 + p]) instead of <see cref="Values"/>.</summary>
-    public void Evaluate(ulong[] words, int unit, int lanes, double* destination)
+    public void Evaluate(ulong[] words, int unit, int lanes, double* destination) => Evaluate(words, unit, lanes, destination, null, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(ulong[], int, int, double*)"/>, and with <paramref name="pairs"/> also the unit's small
+    /// terms as bytes at <paramref name="bytes"/> (<see cref="BytePairSums.Values"/>), where the unit's terms come
+    /// from its byte counters and it has few enough friends. Returns whether the bytes were written.
+    /// </summary>
+    public bool Evaluate(ulong[] words, int unit, int lanes, double* destination, BytePairSums? pairs, byte* bytes)
     {
         ModelProblem problem = _problem;
         int node = unit;
         int degree = (int)(problem.RowOffsets[node + 1] - problem.RowOffsets[node]);
         if (_byteTerms is not null && lanes == W && degree <= ByteLanes.Capacity)
         {
-            _byteTerms.Evaluate(_walks ? FriendBytes(words, node) : null, degree, words, unit, destination);
-            return;
+            byte* counts = _walks ? FriendBytes(words, node) : null;
+            _byteTerms.Evaluate(counts, degree, words, unit, destination);
+            return pairs is not null && pairs.Values(problem, counts, degree, words, unit, bytes);
         }
         double weight = _walks ? CountFriends(words, node, lanes) : 0;
         int indicators = problem.IndicatorCount;
@@ -146,6 +154,7 @@ internal sealed unsafe class UnitTerms
             if (factor >= 0) LaneMath.ScaleAndShift(term, problem.FixedFactors[factor][unit], shift, lanes);
             else LaneMath.Shift(term, shift, lanes);
         }
+        return false;
     }
 
     /// <summary>

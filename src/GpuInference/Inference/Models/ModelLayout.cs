@@ -71,6 +71,7 @@ public static class ModelLayout
                 + $"(more than {maxBatchBytes >> 20:N0} MiB)";
             return null;
         }
+        bool[] exact = program.ExactTerms(model);
         int[] fileNode = Renumbering(model, order);
         (long[] rows, int[] neighbors, float[]? weights) = Renumber(model.Graph, fileNode, program.ReadsWeights, threads);
         return new ModelProblem
@@ -98,7 +99,8 @@ public static class ModelLayout
             Absorbs = groups is not null,
             UnitGroup = unitGroup,
             GroupSize = groupSize,
-            Shift = Shifts(model, groups, groupCount, k),
+            Shift = Shifts(model, groups, groupCount, k, exact),
+            ExactTerms = exact,
             Leverage = Permute(fixedPart.Leverage, order),
             ChunkStart = chunkStart,
             ChunkGroup = chunkGroup,
@@ -291,8 +293,9 @@ public static class ModelLayout
     /// <summary>
     /// The observed mean of each moving term in each absorbed group (or overall, when an intercept is fitted): a shift
     /// the fixed part absorbs exactly, which keeps the raw sums of the first pass near the scale of the terms' spread.
+    /// An exact term (<paramref name="exact"/>) is not shifted: its sums are then whole numbers, exact in any order.
     /// </summary>
-    private static double[] Shifts(CompiledModel model, int[]? groups, int groupCount, int k)
+    private static double[] Shifts(CompiledModel model, int[]? groups, int groupCount, int k, bool[] exact)
     {
         var shift = new double[groupCount * k];
         bool intercept = model.FixedNames.Contains(CompiledModel.InterceptName);
@@ -302,6 +305,7 @@ public static class ModelLayout
         for (int i = 0; i < model.UnitCount; i++) size[groups?[i] ?? 0]++;
         for (int t = 0; t < k; t++)
         {
+            if (exact[t]) continue;
             model.Moving[t].Evaluate(model.Graph, model.UnitNodes, model.ObservedCodes, values);
             for (int i = 0; i < values.Length; i++) shift[(groups?[i] ?? 0) * k + t] += values[i];
             for (int g = 0; g < groupCount; g++) shift[g * k + t] /= size[g];
@@ -359,6 +363,38 @@ public static class ModelLayout
             for (int t = 0; t < Terms.Count; t++) starts[t + 1] = starts[t] + Terms[t].Atoms.Count;
             return starts;
         }
+
+        /// <summary>
+        /// Per term: whether every value it can take under any assignment is a whole number no larger than B in
+        /// magnitude with units · B² ≤ 2^53, so that each product of two such terms, and every partial sum of those
+        /// products or of the terms over the units, is exact in a double. Counts, thresholds, own treatments with
+        /// whole levels and their products (with whole fixed factors) qualify; shares and tie weights do not.
+        /// </summary>
+        public bool[] ExactTerms(CompiledModel model)
+        {
+            int maxDegree = 0;
+            for (int node = 0; node < model.Graph.NodeCount; node++) maxDegree = Math.Max(maxDegree, model.Graph.Degree(node));
+            var exact = new bool[Terms.Count];
+            for (int t = 0; t < Terms.Count; t++)
+            {
+                double bound = 1;
+                foreach (int a in Terms[t].Atoms) bound *= AtomBound(Atoms[a], maxDegree);
+                if (Terms[t].FixedFactor is { } factor) bound *= factor.All(IsWhole) ? factor.Max(v => Math.Abs(v)) : double.NaN;
+                exact[t] = bound * bound * Math.Max(1, model.UnitCount) <= 9007199254740992.0; // 2^53; NaN (not whole) compares false
+            }
+            return exact;
+        }
+
+        /// <summary>The largest magnitude an atom takes, or NaN where it can take a fraction.</summary>
+        private static double AtomBound((int Kind, int Parameter, int Indicator, List<(int Indicator, double Value)> Levels) atom, int maxDegree) => atom.Kind switch
+        {
+            ModelProblem.OwnValueAtom => atom.Levels.All(l => IsWhole(l.Value)) ? atom.Levels.Select(l => Math.Abs(l.Value)).DefaultIfEmpty(0).Max() : double.NaN,
+            ExposureCodes.Count => maxDegree,
+            ExposureCodes.Any or ExposureCodes.AtLeast => 1,
+            _ => double.NaN,
+        };
+
+        private static bool IsWhole(double value) => double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) <= 67108864.0; // 2^26
 
         /// <summary>The index among the terms that have a fixed factor.</summary>
         public int FixedFactorIndex(int term) => Terms.Take(term).Count(t => t.FixedFactor is not null);
