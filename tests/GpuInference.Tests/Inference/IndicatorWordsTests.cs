@@ -6,7 +6,9 @@ namespace GpuInference.Tests.Inference;
 
 /// <summary>
 /// Words filled from a design's changes against words filled from every unit's draw, word for word: nodes renumbered
-/// away from the file's order, every baseline, overlapping indicators, clusters, and batches of 64, 37 and 5.
+/// away from the file's order, every baseline, overlapping indicators, clusters, and batches of 64, 37 and 5; the
+/// changes flipped by region of the words (one region, and regions of seven nodes) and lane by lane (the path past
+/// the memory budget).
 /// </summary>
 public sealed class IndicatorWordsTests
 {
@@ -25,14 +27,22 @@ public sealed class IndicatorWordsTests
         var (_, codes, blocks, clusters, _) = DesignInvariantTests.Designs().Single(d => d.Name == name);
         RandomizedDesign design = AssignmentDesigns.Declare(codes, blocks, clusters);
         ModelProblem problem = Problem(codes.Length, design.CodeCount, seed: 4);
-        var byChanges = new IndicatorWords(problem);
+        IndicatorWords[] byChanges =
+        [
+            new IndicatorWords(problem),
+            new IndicatorWords(problem, IndicatorWords.RegionBudgetBytes, regionNodes: 7),
+            new IndicatorWords(problem, regionBudgetBytes: 0, regionNodes: 0),
+        ];
         var byDraws = new IndicatorWords(problem);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 3 };
         for (int baseline = 0; baseline < design.CodeCount; baseline++)
         {
-            byChanges.FillByChanges(design, 31, baseline, first: 9, count, parallel);
             byDraws.Fill((b, drawn) => design.Draw(31, b, drawn), first: 9, count, parallel);
-            Assert.Equal(byDraws.Words, byChanges.Words);
+            foreach (IndicatorWords words in byChanges)
+            {
+                words.FillByChanges(design, 31, baseline, first: 9, count, parallel);
+                Assert.Equal(byDraws.Words, words.Words);
+            }
         }
     }
 
