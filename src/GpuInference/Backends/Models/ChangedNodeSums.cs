@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using GpuInference.Kernels.Exposures;
 
 namespace GpuInference.Backends.Models;
@@ -47,8 +48,17 @@ public sealed unsafe class ChangedNodeSums
     /// <summary>Per indicator: the columns its bit enters (empty for indicators no summed term reads).</summary>
     private readonly Column[][] _columns;
 
-    /// <summary>Per indicator: where each of its columns' sums start in the changes (host · width · 64).</summary>
+    /// <summary>Per indicator: where each of its columns' sums start in a permutation's row of the changes (host · <see cref="_hostStride"/>).</summary>
     private readonly int[][] _hostOffsets;
+
+    /// <summary>A summed term's ỹ and basis columns in a row of the changes, padded to whole vectors of eight.</summary>
+    private readonly int _hostStride;
+
+    /// <summary>One permutation's row of the changes: every summed term's stretch.</summary>
+    private readonly int _changeRow;
+
+    /// <summary>Doubles read past a ρ row's width by the whole-vector additions (the tables are padded by this much).</summary>
+    private const int Overread = 8;
 
     /// <summary>Per indicator: whether the baseline code sets it.</summary>
     private readonly bool[] _baselineSet;
@@ -59,7 +69,11 @@ public sealed unsafe class ChangedNodeSums
     /// <summary>The last batch's sums, [(h · width + c) · 64 + p].</summary>
     private readonly double[] _sums;
 
-    /// <summary>The last batch's changes from the baseline, laid out as <see cref="_sums"/>, on cache lines of their own.</summary>
+    /// <summary>
+    /// The last batch's changes from the baseline, a row per permutation ([p · row + h · width + c], on cache lines of
+    /// their own): a node that differs in lane p adds its ρ row to one contiguous stretch, a few vector additions,
+    /// rather than one scalar addition on each of width cache lines.
+    /// </summary>
     private readonly AlignedLanes _changes;
 
     /// <summary>
@@ -104,11 +118,13 @@ public sealed unsafe class ChangedNodeSums
         _families = Families(families, parallel ?? new ParallelOptions { MaxDegreeOfParallelism = 1 });
         _familyRows = [.. _families.Select(f => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(f)))];
         _columns = [.. columns.Select(c => c.ToArray())];
-        _hostOffsets = [.. _columns.Select(c => c.Select(column => column.Host * _width * W).ToArray())];
+        _hostStride = (_width + 7) / 8 * 8;
+        _hostOffsets = [.. _columns.Select(c => c.Select(column => column.Host * _hostStride).ToArray())];
+        _changeRow = _terms.Length * _hostStride;
         _baselineSet = [.. problem.Indicators.Select(set => problem.BaselineCode < set.Length && set[problem.BaselineCode])];
         _baseline = Baseline();
         _sums = new double[_terms.Length * _width * W];
-        _changes = new AlignedLanes(_sums.Length);
+        _changes = new AlignedLanes(W * _changeRow);
     }
 
     /// <summary>
@@ -175,7 +191,8 @@ public sealed unsafe class ChangedNodeSums
         });
         for (int s = 0; s < stride; s++)
         {
-            for (int p = 0; p < W; p++) _sums[s * W + p] = _baseline[s] + changes[s * W + p];
+            int at = s / _width * _hostStride + s % _width;
+            for (int p = 0; p < W; p++) _sums[s * W + p] = _baseline[s] + changes[p * _changeRow + at];
         }
     }
 
@@ -202,7 +219,9 @@ public sealed unsafe class ChangedNodeSums
         ModelProblem problem = _problem;
         int indicators = problem.IndicatorCount, width = _width;
         int most = _columns.Max(c => c.Length);
-        double* own = stackalloc double[width * Math.Max(1, most)];
+        // Each own row padded as the changes are, and zero there: the whole-vector additions read the padding too.
+        double* own = stackalloc double[_hostStride * Math.Max(1, most)];
+        new Span<double>(own, _hostStride * Math.Max(1, most)).Clear();
         double** rows = stackalloc double*[Math.Max(1, most)];
         fixed (ulong* allWords = words)
         {
@@ -216,35 +235,34 @@ public sealed unsafe class ChangedNodeSums
                     bool set = _baselineSet[i];
                     ulong differs = (nodeWords[i] ^ (set ? mine : 0)) & mine;
                     if (differs == 0) continue;
-                    for (int index = 0; index < columns.Length; index++) rows[index] = Row(columns[index], node, own + index * width);
-                    AddDifferences(differs, set, rows, _hostOffsets[i], columns.Length, changes, width);
+                    for (int index = 0; index < columns.Length; index++) rows[index] = Row(columns[index], node, own + index * _hostStride);
+                    AddDifferences(differs, set, rows, _hostOffsets[i], columns.Length, changes, width, _changeRow);
                 }
             }
         }
     }
 
     /// <summary>
-    /// Adds ρ (the rows of one indicator's columns at <paramref name="rows"/>; their sums at changes +
-    /// <paramref name="hosts"/>) into each lane of <paramref name="differs"/>, or takes it out where the baseline
+    /// Adds ρ (the rows of one indicator's columns at <paramref name="rows"/>; their sums at <paramref name="hosts"/>
+    /// in each permutation's row of the changes) into each lane of <paramref name="differs"/>, or takes it out where the baseline
     /// sets the indicator (a node that differs there has left it). Inlined: its caller is compiled optimized from the
     /// first batch on (it allocates on the stack), and this would otherwise start unoptimized.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddDifferences(ulong differs, bool set, double** rows, int[] hosts, int columns, double* changes, int width)
+    private static void AddDifferences(ulong differs, bool set, double** rows, int[] hosts, int columns, double* changes, int width, int changeRow)
     {
         for (ulong rest = differs; rest != 0; rest &= rest - 1)
         {
-            int p = BitOperations.TrailingZeroCount(rest);
+            double* lane = changes + BitOperations.TrailingZeroCount(rest) * changeRow;
             for (int index = 0; index < columns; index++)
             {
-                double* row = rows[index], at = changes + hosts[index] + p;
-                if (set)
+                double* row = rows[index], at = lane + hosts[index];
+                // Whole vectors of eight: lane-wise IEEE additions, the same as one column at a time; the padding
+                // past the width gains whatever follows the row (the next node's ρ, or zeros) and is never read.
+                for (int c = 0; c < width; c += 8)
                 {
-                    for (int c = 0; c < width; c++) at[c * W] -= row[c];
-                }
-                else
-                {
-                    for (int c = 0; c < width; c++) at[c * W] += row[c];
+                    Vector512<double> sum = set ? Vector512.Load(at + c) - Vector512.Load(row + c) : Vector512.Load(at + c) + Vector512.Load(row + c);
+                    Vector512.Store(sum, at + c);
                 }
             }
         }
@@ -278,7 +296,7 @@ public sealed unsafe class ChangedNodeSums
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int parts = Math.Clamp(threads / Math.Max(1, families.Count), 1, _width);
         // read by address in every batch
-        double[][] rho = [.. families.Select(_ => GC.AllocateArray<double>(_problem.NodeCount * _width, pinned: true))];
+        double[][] rho = [.. families.Select(_ => GC.AllocateArray<double>(_problem.NodeCount * _width + Overread, pinned: true))];
         Parallel.For(0, families.Count * parts, parallel, task =>
         {
             int family = task / parts, part = task % parts;
