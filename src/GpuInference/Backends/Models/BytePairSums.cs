@@ -36,10 +36,27 @@ internal sealed unsafe class BytePairSums
     /// <summary>Per term pair (a, b ≤ a) of the model: whether its sum is taken here when a block's bytes are at hand.</summary>
     private readonly bool[] _taken;
 
+    /// <summary>Per small term: its atom's kind, and where its indicator's byte counters start (i · 64), or its first level for an own treatment.</summary>
+    private readonly int[] _kind, _counters;
+
+    /// <summary>Per small term: the threshold of a count's test (1 for any), or one past its last level for an own treatment.</summary>
+    private readonly int[] _parameter;
+
     private BytePairSums(ModelProblem problem, int[] terms)
     {
         _terms = terms;
         var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
+        _kind = new int[terms.Length];
+        _counters = new int[terms.Length];
+        _parameter = new int[terms.Length];
+        for (int j = 0; j < terms.Length; j++)
+        {
+            int atom = problem.TermAtoms[problem.TermStart[terms[j]]];
+            _kind[j] = problem.AtomKind[atom];
+            bool own = _kind[j] == ModelProblem.OwnValueAtom;
+            _counters[j] = own ? problem.LevelStart[atom] : problem.AtomIndicator[atom] * W;
+            _parameter[j] = own ? problem.LevelStart[atom + 1] : _kind[j] == ExposureCodes.Any ? 1 : problem.AtomParameter[atom];
+        }
         _crossSlot = new int[terms.Length * (terms.Length + 1) / 2];
         _taken = new bool[slots.Pairs];
         for (int j = 0; j < terms.Length; j++)
@@ -106,29 +123,27 @@ internal sealed unsafe class BytePairSums
     public bool Values(ModelProblem problem, byte* counts, int degree, ulong[] words, int unit, byte* destination)
     {
         if (degree > MaxValue) return false;
-        for (int j = 0; j < _terms.Length; j++)
+        long nodeWords = (long)unit * problem.IndicatorCount;
+        for (int j = 0; j < _kind.Length; j++)
         {
-            int atom = problem.TermAtoms[problem.TermStart[_terms[j]]];
             Vector512<byte> value;
-            switch (problem.AtomKind[atom])
+            int kind = _kind[j];
+            if (kind == ExposureCodes.Count)
             {
-                case ExposureCodes.Count:
-                    value = Vector512.Load(counts + problem.AtomIndicator[atom] * W);
-                    break;
-                case ModelProblem.OwnValueAtom:
-                    value = Vector512<byte>.Zero;
-                    for (int l = problem.LevelStart[atom]; l < problem.LevelStart[atom + 1]; l++)
-                    {
-                        ulong word = words[(long)unit * problem.IndicatorCount + problem.LevelIndicator[l]];
-                        value |= Avx512BitSpread.Bits(word) & Vector512.Create((byte)problem.LevelValue[l]);
-                    }
-                    break;
-                default:
-                    int threshold = problem.AtomKind[atom] == ExposureCodes.Any ? 1 : problem.AtomParameter[atom];
-                    Vector512<byte> count = Vector512.Load(counts + problem.AtomIndicator[atom] * W);
-                    value = threshold > byte.MaxValue ? Vector512<byte>.Zero
-                        : Vector512.GreaterThanOrEqual(count, Vector512.Create((byte)Math.Max(0, threshold))) & Vector512<byte>.One;
-                    break;
+                value = Vector512.Load(counts + _counters[j]);
+            }
+            else if (kind == ModelProblem.OwnValueAtom)
+            {
+                value = Vector512<byte>.Zero;
+                for (int l = _counters[j]; l < _parameter[j]; l++)
+                    value |= Avx512BitSpread.Bits(words[nodeWords + problem.LevelIndicator[l]]) & Vector512.Create((byte)problem.LevelValue[l]);
+            }
+            else
+            {
+                // any() or atleast(k): 1 where the count reaches the threshold (a count never passes 255).
+                int threshold = _parameter[j];
+                value = threshold > byte.MaxValue ? Vector512<byte>.Zero
+                    : Vector512.GreaterThanOrEqual(Vector512.Load(counts + _counters[j]), Vector512.Create((byte)Math.Max(0, threshold))) & Vector512<byte>.One;
             }
             Vector512.Store(value, destination + j * W);
         }
