@@ -99,7 +99,7 @@ internal sealed unsafe class BytePairSums
     /// </summary>
     private static bool IsSmall(ModelProblem problem, int t)
     {
-        if (!problem.ExactTerms[t] || problem.TermStart[t + 1] - problem.TermStart[t] != 1 || problem.TermFixedFactor[t] >= 0) return false;
+        if (t >= problem.ExactTerms.Length || !problem.ExactTerms[t] || problem.TermStart[t + 1] - problem.TermStart[t] != 1 || problem.TermFixedFactor[t] >= 0) return false;
         for (int g = 0; g < problem.GroupCount; g++)
         {
             if (problem.Shift[g * problem.TermCount + t] != 0) return false; // the bytes are the unshifted values
