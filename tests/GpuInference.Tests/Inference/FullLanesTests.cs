@@ -150,6 +150,39 @@ public sealed unsafe class FullLanesTests
         SameBits(expected, h, "h + Σ (z_a·m_ab)·z_b");
     }
 
+    /// <summary>The residual in registers: clearing e, adding each z_a·β_a in term order, then y − e, lane by lane.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void TheResidualTakesItsProductsInTermOrder(int k)
+    {
+        var random = new System.Random(17);
+        double[] z = Lanes(random, k * W), beta = Lanes(random, k * W), e = Lanes(random);
+        double y = random.NextDouble() * 5 - 2;
+        var expected = new double[W];
+        for (int p = 0; p < W; p++)
+        {
+            double fit = 0;
+            for (int a = 0; a < k; a++) fit += z[a * W + p] * beta[a * W + p];
+            expected[p] = y - fit;
+        }
+        fixed (double* pe = e, pz = z, pb = beta) FullLanes.Residual(pe, pz, pb, k, y);
+        SameBits(expected, e, "y − Σ z_a·β_a");
+    }
+
+    /// <summary>HC2 and HC3 weights from the leverage, lane by lane: e² / (1 − h) and e² / (1 − h)².</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheLeverageWeightsAreTheScalarQuotients(bool squared)
+    {
+        var random = new System.Random(19);
+        double[] e = Lanes(random), h = [.. Enumerable.Range(0, W).Select(_ => random.NextDouble() * 0.9)];
+        double[] expected = [.. Enumerable.Range(0, W).Select(p => squared ? e[p] * e[p] / ((1 - h[p]) * (1 - h[p])) : e[p] * e[p] / (1 - h[p]))];
+        fixed (double* ph = h, pe = e) FullLanes.LeverageWeight(ph, pe, squared);
+        SameBits(expected, h, squared ? "e² / (1 − h)²" : "e² / (1 − h)");
+    }
+
     /// <summary>Share from its 16 quotients (below 16 friends) or by division, count, any, at least and own levels: each lane's scalar value.</summary>
     [FullLaneAtomsFact]
     public void TheAtomsGiveTheirExposuresBits()

@@ -286,6 +286,11 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// <summary>e = y − Σ_a z_a β_a, the products added in term order (the fit summed in e first).</summary>
     private static void Residual(double* z, double* parameters, ModelSlots slots, int k, double y, double* e, int lanes)
     {
+        if (lanes == W && FullLanes.IsAccelerated)
+        {
+            FullLanes.Residual(e, z, parameters + slots.Beta * W, k, y);
+            return;
+        }
         new Span<double>(e, lanes).Clear();
         for (int a = 0; a < k; a++) LaneMath.AddProduct(e, z + a * W, parameters + (slots.Beta + a) * W, lanes);
         LaneMath.Complement(e, y, lanes);
@@ -306,13 +311,12 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         if (lanes == W && FullLanes.IsAccelerated)
         {
             FullLanes.AddQuadraticForm(w, z, parameters + slots.Inverse * W, k);
+            FullLanes.LeverageWeight(w, e, weighting == ResidualWeighting.LeverageSquared);
+            return;
         }
-        else
+        for (int a = 0; a < k; a++)
         {
-            for (int a = 0; a < k; a++)
-            {
-                for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(w, z + a * W, parameters + (slots.Inverse + a * k + b) * W, z + b * W, lanes);
-            }
+            for (int b = 0; b <= a; b++) LaneMath.AddWeightedProduct(w, z + a * W, parameters + (slots.Inverse + a * k + b) * W, z + b * W, lanes);
         }
         LaneMath.LeverageWeight(w, e, weighting == ResidualWeighting.LeverageSquared, lanes);
     }

@@ -171,6 +171,39 @@ internal static unsafe class FullLanes
         Vector512.Store(h4, h + 32); Vector512.Store(h5, h + 40); Vector512.Store(h6, h + 48); Vector512.Store(h7, h + 56);
     }
 
+    /// <summary>
+    /// e = y − Σ_a z_a · β_a (z_a = z + a · 64, β_a = beta + a · 64), the products added in term order into a sum that
+    /// starts at 0, then taken from y: what clearing e, <see cref="AddProduct"/> per term and a complement do, the
+    /// 64 lanes held in eight registers throughout instead of stored after each term.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called from the second pass's first chunks on, as its loop is
+    public static void Residual(double* e, double* z, double* beta, int k, double y)
+    {
+        Vector512<double> e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
+        for (int a = 0; a < k; a++)
+        {
+            double* za = z + a * ModelSlots.Width, ba = beta + a * ModelSlots.Width;
+            e0 += Vector512.Load(za) * Vector512.Load(ba); e1 += Vector512.Load(za + 8) * Vector512.Load(ba + 8);
+            e2 += Vector512.Load(za + 16) * Vector512.Load(ba + 16); e3 += Vector512.Load(za + 24) * Vector512.Load(ba + 24);
+            e4 += Vector512.Load(za + 32) * Vector512.Load(ba + 32); e5 += Vector512.Load(za + 40) * Vector512.Load(ba + 40);
+            e6 += Vector512.Load(za + 48) * Vector512.Load(ba + 48); e7 += Vector512.Load(za + 56) * Vector512.Load(ba + 56);
+        }
+        var value = Vector512.Create(y);
+        Vector512.Store(value - e0, e); Vector512.Store(value - e1, e + 8); Vector512.Store(value - e2, e + 16); Vector512.Store(value - e3, e + 24);
+        Vector512.Store(value - e4, e + 32); Vector512.Store(value - e5, e + 40); Vector512.Store(value - e6, e + 48); Vector512.Store(value - e7, e + 56);
+    }
+
+    /// <summary>h = e² / (1 − h), or e² / (1 − h)² when <paramref name="squared"/>: <see cref="LaneMath.LeverageWeight"/> over all 64 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LeverageWeight(double* h, double* e, bool squared)
+    {
+        for (int p = 0; p < ModelSlots.Width; p += 8)
+        {
+            Vector512<double> ep = Vector512.Load(e + p), rest = Vector512<double>.One - Vector512.Load(h + p);
+            Vector512.Store(squared ? ep * ep / (rest * rest) : ep * ep / rest, h + p);
+        }
+    }
+
     private readonly record struct Scales(Vector512<double> S0, Vector512<double> S1, Vector512<double> S2, Vector512<double> S3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
