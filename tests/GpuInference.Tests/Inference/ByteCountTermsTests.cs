@@ -1,5 +1,6 @@
 using GpuInference.Backends.Models;
 using GpuInference.Kernels.Exposures;
+using GpuInference.Tests.Support;
 
 namespace GpuInference.Tests.Inference;
 
@@ -60,52 +61,16 @@ public sealed class ByteCountTermsTests
     /// </summary>
     private static ModelProblem Problem(int seed)
     {
-        const int nodes = 500, groups = 3, k = 8;
         var random = new System.Random(seed);
         int[] degrees = [.. Enumerable.Range(0, 41), 254, 255, 256, 350, .. Enumerable.Range(0, 60).Select(_ => random.Next(0, 20))];
-        int units = degrees.Length;
-        var offsets = new long[nodes + 1];
-        var friends = new List<int>();
-        for (int u = 0; u < units; u++)
-        {
-            for (int e = 0; e < degrees[u]; e++) friends.Add(u == 9 && e == 1 ? friends[^1] : random.Next(nodes));
-            offsets[u + 1] = friends.Count;
-        }
-        for (int v = units + 1; v <= nodes; v++) offsets[v] = friends.Count;
-        int[] unitGroup = [.. Enumerable.Range(0, units).Select(u => u * groups / units)];
-        var groupSize = new int[groups];
-        foreach (int g in unitGroup) groupSize[g]++;
-        double[] Values(int length) => [.. Enumerable.Range(0, length).Select(_ => random.NextDouble() * 2 - 1)];
-        return new ModelProblem
-        {
-            NodeCount = nodes,
-            FileNode = [.. Enumerable.Range(0, nodes)],
-            RowOffsets = offsets,
-            Neighbors = [.. friends],
-            Indicators = [[false, true, false], [false, false, true], [false, true, true]],
-            AtomKind = [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.Any, ExposureCodes.AtLeast, ModelProblem.OwnValueAtom, ExposureCodes.Share, ExposureCodes.Count, ModelProblem.OwnValueAtom],
-            AtomParameter = [0, 0, 0, 3, 0, 0, 0, 0],
-            AtomIndicator = [2, 0, 2, 1, -1, 2, 1, -1],
-            LevelStart = [0, 0, 0, 0, 0, 2, 2, 2, 3],
-            LevelIndicator = [0, 1, 2],
-            LevelValue = [1.5, -2.0, 1.0],
-            TermStart = [.. Enumerable.Range(0, k + 1)],
-            TermAtoms = [.. Enumerable.Range(0, k)],
-            TermFixedFactor = [.. Enumerable.Repeat(-1, k)],
-            FixedFactors = [],
-            UnitCount = units,
-            Outcome = Values(units),
-            Basis = Values(2 * units),
-            BasisCount = 2,
-            Absorbs = true,
-            UnitGroup = unitGroup,
-            GroupSize = groupSize,
-            Shift = [.. Values(groups * k).Select(v => 3 * v)],
-            Leverage = new double[units],
-            ChunkStart = [0, units],
-            ChunkGroup = [-1],
-            BaselineCode = 1,
-        };
+        var atoms = new OneAtomModels.Atoms(
+            Kind: [ExposureCodes.Count, ExposureCodes.Share, ExposureCodes.Any, ExposureCodes.AtLeast, ModelProblem.OwnValueAtom, ExposureCodes.Share, ExposureCodes.Count, ModelProblem.OwnValueAtom],
+            Parameter: [0, 0, 0, 3, 0, 0, 0, 0],
+            Indicator: [2, 0, 2, 1, -1, 2, 1, -1],
+            LevelStart: [0, 0, 0, 0, 0, 2, 2, 2, 3],
+            LevelIndicator: [0, 1, 2],
+            LevelValue: [1.5, -2.0, 1.0]);
+        return OneAtomModels.Create(random, nodes: 500, degrees, groups: 3, atoms, shift: (_, _, v) => 3 * v, repeatedTie: 9);
     }
 }
 

@@ -1,6 +1,7 @@
 using GpuInference.Backends;
 using GpuInference.Backends.Models;
 using GpuInference.Kernels.Exposures;
+using GpuInference.Tests.Support;
 
 namespace GpuInference.Tests.Inference;
 
@@ -119,60 +120,17 @@ public sealed class BytePairSumsTests
     /// </summary>
     private static ModelProblem Problem(int seed)
     {
-        const int nodes = 600, groups = 3, k = 8, chunkUnits = 37;
         var random = new System.Random(seed);
         int[] degrees = [.. Enumerable.Range(0, 41), 126, 127, 128, 129, 130, 254, 255, 256, 350, .. Enumerable.Range(0, 120).Select(_ => random.Next(0, 20))];
         random.Shuffle(degrees);
-        int units = degrees.Length;
-        var offsets = new long[nodes + 1];
-        var friends = new List<int>();
-        for (int u = 0; u < units; u++)
-        {
-            for (int e = 0; e < degrees[u]; e++) friends.Add(random.Next(nodes));
-            offsets[u + 1] = friends.Count;
-        }
-        for (int v = units + 1; v <= nodes; v++) offsets[v] = friends.Count;
-        int[] unitGroup = [.. Enumerable.Range(0, units).Select(u => u * groups / units)];
-        var groupSize = new int[groups];
-        foreach (int g in unitGroup) groupSize[g]++;
         bool[] exact = [true, true, true, true, true, true, false, false];
-        double[] Values(int length) => [.. Enumerable.Range(0, length).Select(_ => random.NextDouble() * 2 - 1)];
-        double[] shift = Values(groups * k);
-        for (int g = 0; g < groups; g++)
-        {
-            for (int t = 0; t < k; t++) shift[g * k + t] = exact[t] ? 0 : 3 * shift[g * k + t];
-        }
-        int[] chunkStart = [.. Enumerable.Range(0, (units + chunkUnits - 1) / chunkUnits).Select(c => c * chunkUnits), units];
-        return new ModelProblem
-        {
-            NodeCount = nodes,
-            FileNode = [.. Enumerable.Range(0, nodes)],
-            RowOffsets = offsets,
-            Neighbors = [.. friends],
-            Indicators = [[false, true, false], [false, false, true], [false, true, true]],
-            AtomKind = [ExposureCodes.Count, ExposureCodes.Any, ExposureCodes.AtLeast, ModelProblem.OwnValueAtom, ModelProblem.OwnValueAtom, ExposureCodes.Count, ExposureCodes.Share, ModelProblem.OwnValueAtom],
-            AtomParameter = [0, 0, 3, 0, 0, 0, 0, 0],
-            AtomIndicator = [2, 2, 1, -1, -1, 1, 2, -1],
-            LevelStart = [0, 0, 0, 0, 1, 3, 3, 3, 5],
-            LevelIndicator = [2, 0, 1, 0, 1],
-            LevelValue = [1.0, 1.0, 2.0, 1.5, -2.0],
-            TermStart = [.. Enumerable.Range(0, k + 1)],
-            TermAtoms = [.. Enumerable.Range(0, k)],
-            TermFixedFactor = [.. Enumerable.Repeat(-1, k)],
-            FixedFactors = [],
-            UnitCount = units,
-            Outcome = Values(units),
-            Basis = Values(2 * units),
-            BasisCount = 2,
-            Absorbs = true,
-            UnitGroup = unitGroup,
-            GroupSize = groupSize,
-            Shift = shift,
-            ExactTerms = exact,
-            Leverage = new double[units],
-            ChunkStart = chunkStart,
-            ChunkGroup = [.. Enumerable.Repeat(-1, chunkStart.Length - 1)],
-            BaselineCode = 1,
-        };
+        var atoms = new OneAtomModels.Atoms(
+            Kind: [ExposureCodes.Count, ExposureCodes.Any, ExposureCodes.AtLeast, ModelProblem.OwnValueAtom, ModelProblem.OwnValueAtom, ExposureCodes.Count, ExposureCodes.Share, ModelProblem.OwnValueAtom],
+            Parameter: [0, 0, 3, 0, 0, 0, 0, 0],
+            Indicator: [2, 2, 1, -1, -1, 1, 2, -1],
+            LevelStart: [0, 0, 0, 0, 1, 3, 3, 3, 5],
+            LevelIndicator: [2, 0, 1, 0, 1],
+            LevelValue: [1.0, 1.0, 2.0, 1.5, -2.0]);
+        return OneAtomModels.Create(random, nodes: 600, degrees, groups: 3, atoms, shift: (_, t, v) => exact[t] ? 0 : 3 * v, exact, chunkUnits: 37);
     }
 }

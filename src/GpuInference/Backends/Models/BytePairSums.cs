@@ -27,10 +27,7 @@ internal sealed unsafe class BytePairSums
     /// <summary>The largest value a term may take in a block that goes through the integer lanes.</summary>
     public const int MaxValue = 127;
 
-    /// <summary>The small terms, in term order.</summary>
-    private readonly int[] _terms;
-
-    /// <summary>Per small pair (j, i ≤ j over <see cref="_terms"/>): its slot among the first pass's cross sums.</summary>
+    /// <summary>Per small pair (j, i ≤ j over the small terms): its slot among the first pass's cross sums.</summary>
     private readonly int[] _crossSlot;
 
     /// <summary>Per term pair (a, b ≤ a) of the model: whether its sum is taken here when a block's bytes are at hand.</summary>
@@ -44,7 +41,6 @@ internal sealed unsafe class BytePairSums
 
     private BytePairSums(ModelProblem problem, int[] terms)
     {
-        _terms = terms;
         var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
         _kind = new int[terms.Length];
         _counters = new int[terms.Length];
@@ -85,7 +81,7 @@ internal sealed unsafe class BytePairSums
     public static bool IsAccelerated => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated && Avx512BitSpread.IsSupported;
 
     /// <summary>Small terms per unit: the bytes a unit leaves for a block (<see cref="Values"/>) are Terms · 64.</summary>
-    public int Terms => _terms.Length;
+    public int Terms => _kind.Length;
 
     /// <summary>32-bit sums a chunk keeps: one row of 64 permutations per small pair.</summary>
     public int SumCount => _crossSlot.Length * W;
@@ -158,7 +154,7 @@ internal sealed unsafe class BytePairSums
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBlock(byte* units, int stride, byte* interleaved, int* sums)
     {
-        int small = _terms.Length;
+        int small = _kind.Length;
         for (int j = 0; j < small; j++)
         {
             byte* u = units + j * W;
