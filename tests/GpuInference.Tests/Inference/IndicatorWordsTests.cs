@@ -30,8 +30,8 @@ public sealed class IndicatorWordsTests
         IndicatorWords[] byChanges =
         [
             new IndicatorWords(problem),
-            new IndicatorWords(problem, IndicatorWords.RegionBudgetBytes, regionNodes: 7),
-            new IndicatorWords(problem, regionBudgetBytes: 0, regionNodes: 0),
+            new IndicatorWords(problem, IndicatorWords.RegionBudgetBytes, regionShift: 3),
+            new IndicatorWords(problem, regionBudgetBytes: 0, regionShift: 0),
         ];
         var byDraws = new IndicatorWords(problem);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 3 };

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuInference.Design.Randomization;
@@ -25,7 +26,9 @@ public sealed class IndicatorWords
     public const int RegionBytes = 32 << 10;
 
     private readonly long _regionBudgetBytes;
-    private readonly int _regionNodes;
+
+    /// <summary>A region holds 2^shift nodes: a shift, not a division, sorts each change by region.</summary>
+    private readonly int _regionShift;
 
     /// <summary>Per permutation of a batch: its changes as (node · 256 + flipped indicators), sorted by region, and where each region's start.</summary>
     private long[][]? _sortedChanges;
@@ -44,13 +47,13 @@ public sealed class IndicatorWords
 
     /// <param name="problem">The laid-out model.</param>
     /// <param name="regionBudgetBytes">The most a batch's sorted changes may take (<see cref="RegionBudgetBytes"/>); beyond it the changes are flipped lane by lane.</param>
-    /// <param name="regionNodes">Nodes per region of the words, or 0 for regions of about <see cref="RegionBytes"/>; tests set a few nodes to get many regions.</param>
-    internal IndicatorWords(ModelProblem problem, long regionBudgetBytes, int regionNodes)
+    /// <param name="regionShift">Regions of 2^shift nodes of the words, or 0 for regions of at most <see cref="RegionBytes"/>; tests set a few nodes to get many regions.</param>
+    internal IndicatorWords(ModelProblem problem, long regionBudgetBytes, int regionShift)
     {
         ArgumentNullException.ThrowIfNull(problem);
         _problem = problem;
         _regionBudgetBytes = regionBudgetBytes;
-        _regionNodes = regionNodes > 0 ? regionNodes : Math.Max(64, RegionBytes / (sizeof(ulong) * Math.Max(1, problem.IndicatorCount)));
+        _regionShift = regionShift > 0 ? regionShift : Math.Max(6, BitOperations.Log2((uint)(RegionBytes / (sizeof(ulong) * Math.Max(1, problem.IndicatorCount)))));
         int codes = problem.Indicators.Length == 0 ? 0 : problem.Indicators.Max(i => i.Length);
         _codeMask = new byte[codes];
         for (int i = 0; i < problem.IndicatorCount; i++)
@@ -157,8 +160,8 @@ public sealed class IndicatorWords
     /// </summary>
     private void FillByRegions(RandomizedDesign design, ulong seed, int baseline, long first, int count, int capacity, int[] map, ParallelOptions parallel)
     {
-        int nodes = _problem.NodeCount, indicators = _problem.IndicatorCount, regionNodes = _regionNodes;
-        int regions = (nodes + regionNodes - 1) / regionNodes;
+        int nodes = _problem.NodeCount, indicators = _problem.IndicatorCount, shift = _regionShift, regionNodes = 1 << shift;
+        int regions = (nodes + regionNodes - 1) >> shift;
         if (_sortedChanges is null || _sortedChanges[0].Length < Math.Max(1, capacity) || _regionStarts![0].Length != regions + 1)
         {
             _sortedChanges = [.. Enumerable.Range(0, ModelSlots.Width).Select(_ => new long[Math.Max(1, capacity)])];
@@ -173,16 +176,21 @@ public sealed class IndicatorWords
                 scratch = (new int[Math.Max(1, capacity)], new int[Math.Max(1, capacity)]);
             int changed = design.DrawChanges(seed, first + p, baseline, scratch.Units, scratch.Codes);
             int[] units = scratch.Units, codes = scratch.Codes;
-            // Each change's node, in a loop of independent loads, then a counting sort by region.
-            for (int t = 0; t < changed; t++) units[t] = map[units[t]];
+            // Each change's node (independent loads, which the processor overlaps), counted by region for a
+            // counting sort.
             int[] start = starts[p];
             Array.Clear(start);
-            for (int t = 0; t < changed; t++) start[units[t] / regionNodes + 1]++;
+            for (int t = 0; t < changed; t++)
+            {
+                int node = map[units[t]];
+                units[t] = node;
+                start[(node >> shift) + 1]++;
+            }
             for (int r = 1; r <= regions; r++) start[r] += start[r - 1];
             long[] target = sorted[p];
             for (int t = 0; t < changed; t++)
             {
-                int at = start[units[t] / regionNodes]++;
+                int at = start[units[t] >> shift]++;
                 target[at] = (long)units[t] << 8 | (uint)(_codeMask[codes[t]] ^ baseMask);
             }
             // The scatter moved each region's start to its end: shift them back by one region.

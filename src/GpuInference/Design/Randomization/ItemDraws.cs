@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GpuInference.Random;
 
 namespace GpuInference.Design.Randomization;
@@ -33,6 +34,21 @@ internal sealed class ItemDraws
         _blocks = blocks;
         _bernoulli = bernoulli;
         _shuffleLimit = shuffleLimit;
+    }
+
+    /// <summary>Whether the items form one block of more than one item (complete randomization): see <see cref="OneBlockPreimages"/>.</summary>
+    public bool IsOneBlock => _blocks.Count == 1 && _blocks.SizeOf(0) > 1;
+
+    /// <summary>
+    /// For a design of one block (<see cref="IsOneBlock"/>, whose order is item order): the items whose sources under
+    /// permutation <paramref name="permutation"/> are <paramref name="marked"/>, in that order, which is what
+    /// <see cref="MarkedSources"/> pairs with them, with nothing else written.
+    /// </summary>
+    public void OneBlockPreimages(ulong seed, ulong permutation, ReadOnlySpan<uint> marked, Span<int> items)
+    {
+        if (!IsOneBlock || _bernoulli) throw new InvalidOperationException("only a permutation of one block maps its items by one bijection.");
+        // Positions are below 2^31, so the preimages are written straight into the items as unsigned.
+        new PermutationBijection(seed, permutation, (ulong)_blocks.SizeOf(0)).UnmapMany(marked, MemoryMarshal.Cast<int, uint>(items[..marked.Length]));
     }
 
     /// <summary>Writes, for every item, the item whose code it takes in permutation <paramref name="permutation"/>.</summary>
@@ -85,22 +101,17 @@ internal sealed class ItemDraws
                 }
                 else if (_blocks.Count == 1 || size > _shuffleLimit)
                 {
-                    var bijection = _blocks.Count == 1
-                        ? new PermutationBijection(seed, permutation, (ulong)size)
-                        : new PermutationBijection(BlockKey(seed, block), permutation, (ulong)size);
-                    Span<uint> pre = preimages.AsSpan(0, members.Length);
-                    bijection.UnmapMany(members, pre);
                     if (_blocks.Count == 1)
                     {
                         // The only block lists every item in item order: a position is its item, with no lookup at a
                         // random place of the order for every change.
-                        for (int t = 0; t < members.Length; t++, written++)
-                        {
-                            items[written] = (int)pre[t];
-                            sources[written] = (int)members[t];
-                        }
+                        OneBlockPreimages(seed, permutation, members, items[written..]);
+                        for (int t = 0; t < members.Length; t++) sources[written + t] = (int)members[t];
+                        written += members.Length;
                         continue;
                     }
+                    Span<uint> pre = preimages.AsSpan(0, members.Length);
+                    new PermutationBijection(BlockKey(seed, block), permutation, (ulong)size).UnmapMany(members, pre);
                     for (int t = 0; t < members.Length; t++, written++)
                     {
                         items[written] = order[start + (int)pre[t]];

@@ -197,21 +197,35 @@ public sealed class RandomizedDesign : IAssignmentDesign
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permutation);
         if (IsBernoulli) throw new InvalidOperationException("Bernoulli redraws move every unit: draw them all.");
+        if (_clusters is null && _draws.IsOneBlock)
+        {
+            // Complete randomization: the marked units' preimages are the changed units, in the order of the marked
+            // units, whose codes are known before any draw.
+            MarkedItems off = MarkedOff(baseline);
+            _draws.OneBlockPreimages(seed, (ulong)permutation, off.Positions, units);
+            off.Codes.CopyTo(codes);
+            return off.Positions.Length;
+        }
         (uint[] marked, int[] starts) = Marked(baseline);
-        int[] items = ArrayPool<int>.Shared.Rent(Math.Max(1, marked.Length));
         int[] sources = ArrayPool<int>.Shared.Rent(Math.Max(1, marked.Length));
+        if (_clusters is null)
+        {
+            // Items are units: the pairs' items go straight into the units.
+            try
+            {
+                int pairs = _draws.MarkedSources(seed, (ulong)permutation, marked, starts, units, sources);
+                for (int t = 0; t < pairs; t++) codes[t] = _itemCodes[sources[t]];
+                return pairs;
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(sources);
+            }
+        }
+        int[] items = ArrayPool<int>.Shared.Rent(Math.Max(1, marked.Length));
         try
         {
             int pairs = _draws.MarkedSources(seed, (ulong)permutation, marked, starts, items, sources);
-            if (_clusters is null)
-            {
-                for (int t = 0; t < pairs; t++)
-                {
-                    units[t] = items[t];
-                    codes[t] = _itemCodes[sources[t]];
-                }
-                return pairs;
-            }
             int written = 0;
             for (int t = 0; t < pairs; t++)
             {
@@ -242,13 +256,19 @@ public sealed class RandomizedDesign : IAssignmentDesign
 
     private MarkedItems? _marked;
 
-    /// <summary>The block positions of the items off one baseline, block by block.</summary>
-    private sealed record MarkedItems(int Baseline, uint[] Positions, int[] Starts);
+    /// <summary>The block positions of the items off one baseline, block by block, and each one's code.</summary>
+    private sealed record MarkedItems(int Baseline, uint[] Positions, int[] Starts, int[] Codes);
 
     /// <summary>The block positions of the items off the baseline, block by block (cached for the last baseline asked).</summary>
     private (uint[] Marked, int[] Starts) Marked(int baseline)
     {
-        if (_marked is { } cached && cached.Baseline == baseline) return (cached.Positions, cached.Starts);
+        MarkedItems items = MarkedOff(baseline);
+        return (items.Positions, items.Starts);
+    }
+
+    private MarkedItems MarkedOff(int baseline)
+    {
+        if (_marked is { } cached && cached.Baseline == baseline) return cached;
         var marked = new List<uint>();
         var starts = new int[_items.Count + 1];
         for (int block = 0; block < _items.Count; block++)
@@ -260,9 +280,14 @@ public sealed class RandomizedDesign : IAssignmentDesign
             }
             starts[block + 1] = marked.Count;
         }
-        var result = new MarkedItems(baseline, [.. marked], starts);
+        var codes = new int[marked.Count];
+        for (int block = 0; block < _items.Count; block++)
+        {
+            for (int m = starts[block]; m < starts[block + 1]; m++) codes[m] = _itemCodes[_items.Order[_items.Starts[block] + (int)marked[m]]];
+        }
+        var result = new MarkedItems(baseline, [.. marked], starts, codes);
         _marked = result;
-        return (result.Positions, result.Starts);
+        return result;
     }
 
     private void Draw<T>(ulong seed, long permutation, Span<T> drawn, T[] itemCodes)
