@@ -35,6 +35,12 @@ internal sealed class BatchedFit
     private readonly ChangedNodeSums? _changedNodeSums;
     private readonly ParallelOptions _parallel;
     private readonly double[] _first;
+
+    /// <summary>The first pass's M, R and C summed over the chunks in chunk order, [(slot − k) · 64 + p] (see <see cref="TotalChunks"/>).</summary>
+    private readonly double[] _totals;
+
+    /// <summary>The heteroskedastic second pass's Σ w z zᵀ summed over the chunks in chunk order, [slot · 64 + p], or null.</summary>
+    private readonly double[]? _secondTotals;
     private readonly double[] _groupSums;
     private readonly bool[] _shared;
     private readonly double[] _clusterScores;
@@ -59,6 +65,7 @@ internal sealed class BatchedFit
         _words = new IndicatorWords(problem);
         if (problem.HostSummedTerms.Contains(true)) _changedNodeSums = new ChangedNodeSums(problem, parallel);
         _first = new double[(long)problem.ChunkCount * _slots.FirstPass * W];
+        _totals = new double[(_slots.FirstPass - _slots.Cross) * W];
         _groupSums = new double[(long)problem.GroupCount * problem.TermCount * W];
         _shared = new bool[problem.GroupCount];
         foreach (int g in problem.ChunkGroup)
@@ -74,6 +81,7 @@ internal sealed class BatchedFit
         if (covariance is not null && covariance.Type != "Classical")
         {
             _second = new double[(long)problem.ChunkCount * _slots.SecondPass(covariance.IsClustered) * W];
+            if (!covariance.IsClustered) _secondTotals = new double[_slots.Pairs * W];
             _parameters = new double[(long)_slots.Parameters(problem.GroupCount) * W];
         }
         foreach (double y in problem.Outcome) _outcomeSquares += y * y;
@@ -106,7 +114,8 @@ internal sealed class BatchedFit
         _backend.Moments(_words.Words, count, _first, _groupSums);
         if (!beside) _changedNodeSums?.Sum(_words.Words, count, _parallel);
         hostSums?.Wait();
-        // Each permutation's reduction reads one lane of every chunk's partials (a cache line per value): in parallel.
+        TotalChunks(_first, _slots.FirstPass, _slots.Cross, _totals);
+        // Each permutation's reduction reads one lane of every chunk's group-sum partials: in parallel.
         var solved = new Solved[count];
         Parallel.For(0, count, _parallel, p => solved[p] = Solve(p));
         for (int p = 0; p < count; p++)
@@ -120,6 +129,7 @@ internal sealed class BatchedFit
         if (_second is not null)
         {
             Residuals(solved, count);
+            if (_secondTotals is not null) TotalChunks(_second, _slots.Pairs, 0, _secondTotals);
             Parallel.For(0, count, _parallel, p => meats[p] = solved[p].Inverse is null ? null : Meat(p));
         }
         for (int p = 0; p < count; p++)
@@ -151,6 +161,34 @@ internal sealed class BatchedFit
 
     private double Partial(double[] partials, int slots, int chunk, int slot, int p) => partials[((long)chunk * slots + slot) * W + p];
 
+    /// <summary>Slot <paramref name="slot"/> of the first pass (M, R or C) for permutation <paramref name="p"/>, over all chunks.</summary>
+    private double Total(int slot, int p) => _totals[(slot - _slots.Cross) * W + p];
+
+
+    /// <summary>
+    /// Sums slots <paramref name="from"/> .. <paramref name="width"/> − 1 of the chunks' partials ([chunk][slot][p])
+    /// in chunk order into <paramref name="totals"/> ([(slot − from) · 64 + p]), every lane of a slot at once: each
+    /// (slot, permutation) total gets the additions a lane-by-lane reduction would make, in the same order, so the
+    /// same bits, but the partials are read in sequence rather than one value per cache line for each permutation.
+    /// The slots are dealt out to the threads in contiguous parts.
+    /// </summary>
+    private unsafe void TotalChunks(double[] partials, int width, int from, double[] totals)
+    {
+        int slots = width - from, chunks = _problem.ChunkCount;
+        int threads = _parallel.MaxDegreeOfParallelism > 0 ? _parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        int parts = Math.Clamp(threads, 1, Math.Max(1, slots));
+        Parallel.For(0, parts, _parallel, part =>
+        {
+            int first = from + slots * part / parts, end = from + slots * (part + 1) / parts;
+            int length = (end - first) * W;
+            fixed (double* source = partials, total = &totals[(first - from) * W])
+            {
+                new Span<double>(total, length).Clear();
+                for (int c = 0; c < chunks; c++) LaneMath.Add(total, source + ((long)c * width + first) * W, length);
+            }
+        });
+    }
+
     private Solved Solve(int p)
     {
         ModelProblem problem = _problem;
@@ -172,10 +210,10 @@ internal sealed class BatchedFit
             {
                 for (int a = 0; a < k; a++) groupSums[g * k + a] += Partial(_first, width, c, slots.Sum + a, p);
             }
-            for (int i = 0; i < cross.Length; i++) cross[i] += Partial(_first, width, c, slots.Cross + i, p);
-            for (int a = 0; a < k; a++) response[a] += Partial(_first, width, c, slots.Response + a, p);
-            for (int i = 0; i < projection.Length; i++) projection[i] += Partial(_first, width, c, slots.Basis + i, p);
         }
+        for (int i = 0; i < cross.Length; i++) cross[i] = Total(slots.Cross + i, p);
+        for (int a = 0; a < k; a++) response[a] = Total(slots.Response + a, p);
+        for (int i = 0; i < projection.Length; i++) projection[i] = Total(slots.Basis + i, p);
         if (_changedNodeSums is { } host)
         {
             // The terms linear in the assignment: their Σ m ỹ and Σ q mᵀ come from the host, whatever the backend wrote.
@@ -249,7 +287,7 @@ internal sealed class BatchedFit
         _ => ResidualWeighting.Squared,
     };
 
-    /// <summary>The meat of permutation p: the chunks' Σ w z zᵀ in chunk order, or Σ over clusters of s sᵀ with s the cluster's score.</summary>
+    /// <summary>The meat of permutation p: the chunks' Σ w z zᵀ (summed in chunk order by <see cref="TotalChunks"/>), or Σ over clusters of s sᵀ with s the cluster's score.</summary>
     private double[] Meat(int p)
     {
         ModelProblem problem = _problem;
@@ -259,14 +297,9 @@ internal sealed class BatchedFit
         var meat = new double[k * k];
         if (!clustered)
         {
-            var pairs = new double[_slots.Pairs];
-            for (int c = 0; c < problem.ChunkCount; c++)
-            {
-                for (int i = 0; i < pairs.Length; i++) pairs[i] += Partial(_second!, width, c, i, p);
-            }
             for (int a = 0; a < k; a++)
             {
-                for (int b = 0; b <= a; b++) meat[a * k + b] = meat[b * k + a] = pairs[ModelSlots.Pair(a, b)];
+                for (int b = 0; b <= a; b++) meat[a * k + b] = meat[b * k + a] = _secondTotals![ModelSlots.Pair(a, b) * W + p];
             }
             return meat;
         }
