@@ -206,7 +206,7 @@ public sealed class RandomizedDesign : IAssignmentDesign
             off.Codes.CopyTo(codes);
             return off.Positions.Length;
         }
-        (uint[] marked, int[] starts) = Marked(baseline);
+        (_, uint[] marked, int[] starts, _) = MarkedOff(baseline);
         int[] sources = ArrayPool<int>.Shared.Rent(Math.Max(1, marked.Length));
         if (_clusters is null)
         {
@@ -259,13 +259,7 @@ public sealed class RandomizedDesign : IAssignmentDesign
     /// <summary>The block positions of the items off one baseline, block by block, and each one's code.</summary>
     private sealed record MarkedItems(int Baseline, uint[] Positions, int[] Starts, int[] Codes);
 
-    /// <summary>The block positions of the items off the baseline, block by block (cached for the last baseline asked).</summary>
-    private (uint[] Marked, int[] Starts) Marked(int baseline)
-    {
-        MarkedItems items = MarkedOff(baseline);
-        return (items.Positions, items.Starts);
-    }
-
+    /// <summary>The block positions of the items off the baseline, block by block, with their codes (cached for the last baseline asked).</summary>
     private MarkedItems MarkedOff(int baseline)
     {
         if (_marked is { } cached && cached.Baseline == baseline) return cached;
