@@ -26,7 +26,8 @@ public static class ModelKernels
 
     /// <summary>
     /// First pass: S = Σ t, M = Σ t tᵀ (lower triangle), R = Σ t ỹ, C = Σ q tᵀ per chunk and permutation (R and C
-    /// only for the terms the host does not sum from the changed nodes, <c>ModelView.HostSummed</c>); slots in
+    /// only for the terms the host does not sum from the changed nodes, <c>ModelView.HostSummed</c>, and of 1 − t for
+    /// the complemented ones, <c>ModelView.Complemented</c>); slots in
     /// that order, as the host's <c>ModelSlots</c> numbers them. A chunk of whole groups (chunk group −1) writes each
     /// group's S into <paramref name="groupSums"/> ([group][term][p]) when the group ends, not into its S slots.
     /// </summary>
@@ -67,12 +68,14 @@ public static class ModelKernels
                     partials[cross] = partials[cross] + RoundedProduct.Of(ta, terms[b], zero);
                 }
                 if (model.HostSummed[a] != 0) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the host
+                // A complemented 0/1 term's R and C sum 1 − t (exact), which the fit takes back out.
+                double tr = model.Complemented[a] != 0 ? 1.0 - ta : ta;
                 long response = origin + (long)(k + pairs + a) * W;
-                partials[response] = partials[response] + RoundedProduct.Of(ta, y, zero);
+                partials[response] = partials[response] + RoundedProduct.Of(tr, y, zero);
                 for (int j = 0; j < model.BasisCount; j++)
                 {
                     long projection = origin + (long)(k + pairs + k + j * k + a) * W;
-                    partials[projection] = partials[projection] + RoundedProduct.Of(ta, model.Basis[(long)j * model.Units + unit], zero);
+                    partials[projection] = partials[projection] + RoundedProduct.Of(tr, model.Basis[(long)j * model.Units + unit], zero);
                 }
             }
             if (wholeGroups && Runs.EndsAt(model.UnitGroup, unit, end)) Runs.Flush(running, groupSums, model.UnitGroup[unit], k, p);

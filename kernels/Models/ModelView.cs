@@ -31,6 +31,9 @@ public struct ModelView
     /// <summary>Per term: 1 when the host sums its Σ m ỹ and Σ q mᵀ from the changed nodes, so the kernels skip them.</summary>
     public ArrayView<int> HostSummed;
 
+    /// <summary>Per term: 1 when its Σ m ỹ and Σ q mᵀ are summed in complement, as Σ (1 − m) ỹ and Σ q (1 − m) (<c>Backends.Models.TermComplements</c>).</summary>
+    public ArrayView<int> Complemented;
+
     /// <summary>Fixed factor f of unit i at [f · Units + i].</summary>
     public ArrayView<double> FixedFactors;
 

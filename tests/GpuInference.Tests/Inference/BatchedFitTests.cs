@@ -30,6 +30,7 @@ public sealed class BatchedFitTests
     [InlineData("y ~ count(arm==2) + any(arm==1) + arm + x1 + grp", "HC2")]
     [InlineData("y ~ share(t):x1 + t:x1 + t + share(t) + x1", "HC1")]
     [InlineData("y ~ count(t):t + count(t) + t | village + grp", "HC3")]
+    [InlineData("y ~ count(t) + share(t) + any(t) + any(t==0) + atleast(t, 2) + atleast(t==0, 2) + t + x1 | village", "HC2")]
     public void TheBatchedNullIsTheReferenceNull(string formula, string se)
     {
         string permuted = formula.Contains("arm", StringComparison.Ordinal) ? "arm" : "t";
@@ -118,6 +119,7 @@ public sealed class BatchedFitTests
     [InlineData("y ~ share(t):x1 + t:x1 + t + share(t) + x1", "t", "HC0")]
     [InlineData("y ~ count(t) + share(t) + t + x1 | village", "t", "CR1:session")]
     [InlineData("y ~ count(t) + t | village", "t", "Classical")]
+    [InlineData("y ~ count(t) + share(t) + any(t) + any(t==0) + atleast(t, 2) + atleast(t==0, 2) + t + x1 | village", "t", "HC2")]
     public void TheDeviceKernelsGiveTheHostsBits(string formula, string permuted, string se)
     {
         CompiledModel model = Data.Compile(formula, permuted);

@@ -140,6 +140,7 @@ internal sealed class IlgpuModelBackend : IModelBackend
         TermAtoms = Copy(problem.TermAtoms),
         TermFixedFactor = Copy(problem.TermFixedFactor),
         HostSummed = Copy([.. problem.HostSummedTerms.Select(summed => summed ? 1 : 0)]),
+        Complemented = Copy([.. problem.ComplementedTerms.Select(complemented => complemented ? 1 : 0)]),
         FixedFactors = Copy([.. problem.FixedFactors.SelectMany(f => f)]),
         Outcome = Copy(problem.Outcome),
         Basis = Copy(problem.Basis),

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace GpuInference.Backends.Models;
 
@@ -126,19 +127,29 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         if (keep is not null) keep.Current = true;
     }
 
-    /// <summary>Adds one unit's products to a chunk's sums: M = Σ m mᵀ, and R = Σ m ỹ, C = Σ q mᵀ of the terms the host does not sum.</summary>
+    /// <summary>
+    /// Adds one unit's products to a chunk's sums: M = Σ m mᵀ, and R = Σ m ỹ, C = Σ q mᵀ of the terms the host does
+    /// not sum, of 1 − m for the complemented ones (<see cref="ModelProblem.ComplementedTerms"/>).
+    /// </summary>
     private void AddUnit(double* sums, double* x, int unit, int lanes)
     {
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
-        bool[] hostSummed = problem.HostSummedTerms;
+        bool[] hostSummed = problem.HostSummedTerms, complemented = problem.ComplementedTerms;
         double y = problem.Outcome[unit];
+        double* complement = stackalloc double[W];
         for (int a = 0; a < k; a++)
         {
             double* xa = x + a * W;
             for (int b = 0; b <= a; b++) LaneMath.AddProduct(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, lanes);
             if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
+            if (complemented[a])
+            {
+                new Span<double>(xa, lanes).CopyTo(new Span<double>(complement, lanes));
+                LaneMath.Complement(complement, 1.0, lanes); // 1 − m, exact for a 0/1 term
+                xa = complement;
+            }
             LaneMath.AddScaled(sums + (slots.Response + a) * W, xa, y, lanes);
             for (int j = 0; j < basis; j++) LaneMath.AddScaled(sums + (slots.Basis + j * k + a) * W, xa, problem.Basis[(long)j * units + unit], lanes);
         }
@@ -160,7 +171,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
         int stride = k * W;
-        bool[] hostSummed = problem.HostSummedTerms;
+        bool[] hostSummed = problem.HostSummedTerms, complemented = problem.ComplementedTerms;
         double[] outcome = problem.Outcome, q = problem.Basis;
         for (int a = 0; a < k; a++)
         {
@@ -170,12 +181,39 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                 if (pairs is null || !pairs.Takes(a, b)) FullLanes.AddProducts(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, stride);
             }
             if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
+            if (complemented[a])
+            {
+                AddComplements(sums, xa, stride, unit, a);
+                continue;
+            }
             FullLanes.AddScaleds(sums + (slots.Response + a) * W, xa, stride, outcome[unit], outcome[unit + 1], outcome[unit + 2], outcome[unit + 3]);
             for (int j = 0; j < basis; j++)
             {
                 long at = (long)j * units + unit;
                 FullLanes.AddScaleds(sums + (slots.Basis + j * k + a) * W, xa, stride, q[at], q[at + 1], q[at + 2], q[at + 3]);
             }
+        }
+    }
+
+    /// <summary>
+    /// R and C of complemented term <paramref name="a"/> for a block's units (terms at x + i · stride): each unit adds
+    /// its ỹ and q only in the lanes where the term is 0, and most units, whose term is 1 in every lane, add nothing.
+    /// The kernels add (1 − m) · ỹ in every lane, ỹ there and ±0 elsewhere: the same bits (see <see cref="TermComplements"/>).
+    /// </summary>
+    private void AddComplements(double* sums, double* x, int stride, int unit, int a)
+    {
+        ModelProblem problem = _problem;
+        ModelSlots slots = _slots;
+        int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
+        Vector512<double>* selections = stackalloc Vector512<double>[8];
+        for (int i = 0; i < FullLanes.Units; i++)
+        {
+            ulong none = FullLanes.Zeros(x + i * stride);
+            if (none == 0) continue;
+            int u = unit + i;
+            FullLanes.Selections(none, selections);
+            FullLanes.AddWhere(sums + (slots.Response + a) * W, selections, problem.Outcome[u]);
+            for (int j = 0; j < basis; j++) FullLanes.AddWhere(sums + (slots.Basis + j * k + a) * W, selections, problem.Basis[(long)j * units + u]);
         }
     }
 

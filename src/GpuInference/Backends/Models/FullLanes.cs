@@ -22,6 +22,39 @@ internal static unsafe class FullLanes
         AddAt(sum, x, 32); AddAt(sum, x, 40); AddAt(sum, x, 48); AddAt(sum, x, 56);
     }
 
+    /// <summary>The lanes where x is 0, as bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Zeros(double* x)
+    {
+        ulong zeros = 0;
+        for (int p = 0; p < ModelSlots.Width; p += 8) zeros |= (ulong)Vector512.Equals(Vector512.Load(x + p), Vector512<double>.Zero).ExtractMostSignificantBits() << p;
+        return zeros;
+    }
+
+    /// <summary>The lanes of <paramref name="lanes"/> as eight selection masks of eight lanes each, for <see cref="AddWhere"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Selections(ulong lanes, Vector512<double>* selections)
+    {
+        // Lane j of eight tests bit j of a byte (a constant here rather than a static field: see ByteCountTerms.OwnLevels).
+        Vector512<long> bitOfLane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
+        for (int g = 0; g < 8; g++) selections[g] = Vector512.Equals(Vector512.Create((long)((lanes >> (8 * g)) & 0xFF)) & bitOfLane, bitOfLane).AsDouble();
+    }
+
+    /// <summary>
+    /// sum += s in the lanes <paramref name="selections"/> selects (<see cref="Selections"/>); the other lanes keep
+    /// their bits. Every eight lanes are blended, with no branch on which hold a selected lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWhere(double* sum, Vector512<double>* selections, double s)
+    {
+        var value = Vector512.Create(s);
+        for (int g = 0; g < 8; g++)
+        {
+            Vector512<double> current = Vector512.Load(sum + 8 * g);
+            Vector512.Store(Vector512.ConditionalSelect(selections[g], current + value, current), sum + 8 * g);
+        }
+    }
+
     /// <summary>sum += a · b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddProduct(double* sum, double* a, double* b)

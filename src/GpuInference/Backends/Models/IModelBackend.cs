@@ -38,7 +38,8 @@ public interface IModelBackend : IDisposable
     /// of whole groups (<see cref="ModelProblem.ChunkGroup"/> −1) writes each group's S into
     /// <paramref name="groupSums"/> ([group][term][p]) instead. R and C of the terms in
     /// <see cref="ModelProblem.HostSummedTerms"/> may be left unwritten: the fit takes them from the host's
-    /// <see cref="ChangedNodeSums"/>.
+    /// <see cref="ChangedNodeSums"/>. R and C of the terms in <see cref="ModelProblem.ComplementedTerms"/> sum
+    /// 1 − m in place of m.
     /// </summary>
     void Moments(ulong[] words, int count, double[] partials, double[] groupSums);
 

@@ -162,6 +162,14 @@ public sealed class ModelProblem
     /// </summary>
     public bool[] HostSummedTerms => _hostSummedTerms ??= ChangedNodeSums.Terms(this);
 
+    private bool[]? _complementedTerms;
+
+    /// <summary>
+    /// Per term: whether the first pass's R and C slots hold Σ (1 − m) ỹ and Σ q (1 − m) rather than Σ m ỹ and
+    /// Σ q m (<see cref="TermComplements"/>); the fit takes the complement back out.
+    /// </summary>
+    public bool[] ComplementedTerms => _complementedTerms ??= TermComplements.Of(this);
+
     /// <summary>Whether any atom reads tie weights.</summary>
     public bool Weighted => Weights is not null;
 }

@@ -48,6 +48,10 @@ internal sealed class BatchedFit
     private readonly double[]? _second;
     private readonly double[]? _parameters;
     private readonly double _outcomeSquares;
+
+    /// <summary>Σ ỹ and each Σ q_j over the units in order: the complemented terms' R and C are these less the backend's sums.</summary>
+    private readonly double _outcomeTotal;
+    private readonly double[] _basisTotals;
     private readonly int _parametersCounted;
 
     /// <param name="problem">The laid-out model.</param>
@@ -84,7 +88,16 @@ internal sealed class BatchedFit
             if (!covariance.IsClustered) _secondTotals = new double[_slots.Pairs * W];
             _parameters = new double[(long)_slots.Parameters(problem.GroupCount) * W];
         }
-        foreach (double y in problem.Outcome) _outcomeSquares += y * y;
+        foreach (double y in problem.Outcome)
+        {
+            _outcomeSquares += y * y;
+            _outcomeTotal += y;
+        }
+        _basisTotals = new double[problem.BasisCount];
+        for (int j = 0; j < problem.BasisCount; j++)
+        {
+            for (int u = 0; u < problem.UnitCount; u++) _basisTotals[j] += problem.Basis[(long)j * problem.UnitCount + u];
+        }
         _parametersCounted = covariance is null ? 0 : Sandwich.Parameters(covariance, fixedPart, problem.TermCount);
     }
 
@@ -214,6 +227,13 @@ internal sealed class BatchedFit
         for (int i = 0; i < cross.Length; i++) cross[i] = Total(slots.Cross + i, p);
         for (int a = 0; a < k; a++) response[a] = Total(slots.Response + a, p);
         for (int i = 0; i < projection.Length; i++) projection[i] = Total(slots.Basis + i, p);
+        for (int a = 0; a < k; a++)
+        {
+            if (!problem.ComplementedTerms[a]) continue;
+            // The backend summed 1 − m: Σ m ỹ = Σ ỹ − Σ (1 − m) ỹ, and likewise for each q.
+            response[a] = _outcomeTotal - response[a];
+            for (int j = 0; j < basis; j++) projection[j * k + a] = _basisTotals[j] - projection[j * k + a];
+        }
         if (_changedNodeSums is { } host)
         {
             // The terms linear in the assignment: their Σ m ỹ and Σ q mᵀ come from the host, whatever the backend wrote.
