@@ -10,20 +10,25 @@ namespace GpuInference.Tests.Inference;
 /// exact pairs' sums against whole-number sums taken by brute force: every kind of small term (count, any, at
 /// least, a 0/1 treatment, an own treatment of two whole levels) beside terms that stay in doubles (a share, own
 /// levels that are not whole), in chunks that end mid-block, with isolated units, units past the 127 friends the
-/// integer lanes take (their blocks keep the double lanes) and hubs past the byte counters.
+/// integer lanes take (their blocks keep the double lanes) and hubs past the byte counters; and chunks that hold a
+/// share of one group, whose small terms' Σ m the integer lanes take as well.
 /// </summary>
 public sealed class BytePairSumsTests
 {
     private const int W = ModelSlots.Width;
 
+    /// <summary>With <paramref name="shares"/>, chunks within one group sum Σ m per chunk, and the small terms' Σ m go through the integer lanes too.</summary>
     [FullLaneAtomsTheory]
-    [InlineData(64, 0.6, 5)]
-    [InlineData(64, 0.0, 7)]
-    [InlineData(61, 0.9, 9)]
-    public void TheIntegerLanesGiveTheDoubleLanesBits(int count, double atBaseline, int seed)
+    [InlineData(64, 0.6, 5, false)]
+    [InlineData(64, 0.0, 7, false)]
+    [InlineData(61, 0.9, 9, false)]
+    [InlineData(64, 0.6, 5, true)]
+    [InlineData(64, 0.3, 11, true)]
+    public void TheIntegerLanesGiveTheDoubleLanesBits(int count, double atBaseline, int seed, bool shares)
     {
-        ModelProblem problem = Problem(seed);
+        ModelProblem problem = Problem(seed, shares);
         Assert.NotNull(BytePairSums.For(problem));
+        Assert.Equal(shares, problem.ChunkGroup.Any(g => g >= 0));
         ulong[] words = ChangedNodeSumsTests.Words(problem, atBaseline, count, seed: 31 + seed);
         var slots = new ModelSlots(problem.TermCount, problem.BasisCount);
         var options = new BackendOptions { Threads = 2 };
@@ -118,7 +123,7 @@ public sealed class BytePairSumsTests
     /// share(≥1) and own levels 1.5 and −2, shifted per group. Units of degrees 0 to 40, 126 to 130, 254 to 256
     /// and 350 among ones of 0 to 19, three groups, chunks of 37 units (blocks cut by chunk ends), 600 nodes.
     /// </summary>
-    private static ModelProblem Problem(int seed)
+    private static ModelProblem Problem(int seed, bool shares = false)
     {
         var random = new System.Random(seed);
         int[] degrees = [.. Enumerable.Range(0, 41), 126, 127, 128, 129, 130, 254, 255, 256, 350, .. Enumerable.Range(0, 120).Select(_ => random.Next(0, 20))];
@@ -131,6 +136,6 @@ public sealed class BytePairSumsTests
             LevelStart: [0, 0, 0, 0, 1, 3, 3, 3, 5],
             LevelIndicator: [2, 0, 1, 0, 1],
             LevelValue: [1.0, 1.0, 2.0, 1.5, -2.0]);
-        return OneAtomModels.Create(random, nodes: 600, degrees, groups: 3, atoms, shift: (_, t, v) => exact[t] ? 0 : 3 * v, exact, chunkUnits: 37);
+        return OneAtomModels.Create(random, nodes: 600, degrees, groups: 3, atoms, shift: (_, t, v) => exact[t] ? 0 : 3 * v, exact, chunkUnits: 37, shares: shares);
     }
 }

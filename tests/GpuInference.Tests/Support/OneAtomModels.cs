@@ -22,9 +22,10 @@ internal static class OneAtomModels
     /// <param name="exact">Which terms are exact (<see cref="ModelProblem.ExactTerms"/>), or null for none.</param>
     /// <param name="chunkUnits">Units per chunk of whole groups; 0 for one chunk.</param>
     /// <param name="repeatedTie">A unit whose second friend repeats its first (a duplicate tie), or −1.</param>
+    /// <param name="shares">Whether a chunk that lies within one group is a share of it (its group, not −1), as a group larger than a chunk is laid out.</param>
     public static ModelProblem Create(
         System.Random random, int nodes, int[] degrees, int groups, Atoms atoms, Func<int, int, double, double> shift,
-        bool[]? exact = null, int chunkUnits = 0, int repeatedTie = -1)
+        bool[]? exact = null, int chunkUnits = 0, int repeatedTie = -1, bool shares = false)
     {
         int units = degrees.Length, k = atoms.Kind.Length;
         var offsets = new long[nodes + 1];
@@ -41,6 +42,8 @@ internal static class OneAtomModels
         double[] Values(int length) => [.. Enumerable.Range(0, length).Select(_ => random.NextDouble() * 2 - 1)];
         double[] shifts = [.. Values(groups * k).Select((v, at) => shift(at / k, at % k, v))];
         int chunks = chunkUnits > 0 ? (units + chunkUnits - 1) / chunkUnits : 1;
+        int[] chunkStart = chunkUnits > 0 ? [.. Enumerable.Range(0, chunks).Select(c => c * chunkUnits), units] : [0, units];
+        int ChunkGroup(int c) => shares && unitGroup[chunkStart[c]] == unitGroup[chunkStart[c + 1] - 1] ? unitGroup[chunkStart[c]] : -1;
         return new ModelProblem
         {
             NodeCount = nodes,
@@ -68,8 +71,8 @@ internal static class OneAtomModels
             Shift = shifts,
             ExactTerms = exact ?? new bool[k],
             Leverage = new double[units],
-            ChunkStart = chunkUnits > 0 ? [.. Enumerable.Range(0, chunks).Select(c => c * chunkUnits), units] : [0, units],
-            ChunkGroup = [.. Enumerable.Repeat(-1, chunks)],
+            ChunkStart = chunkStart,
+            ChunkGroup = [.. Enumerable.Range(0, chunks).Select(ChunkGroup)],
             BaselineCode = 1,
         };
     }

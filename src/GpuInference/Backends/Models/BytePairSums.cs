@@ -33,6 +33,12 @@ internal sealed unsafe class BytePairSums
     /// <summary>Per term pair (a, b ≤ a) of the model: whether its sum is taken here when a block's bytes are at hand.</summary>
     private readonly bool[] _taken;
 
+    /// <summary>Per small term: its first-pass slot of Σ m (the chunk's own sum, see <see cref="AddBlock"/>'s firsts).</summary>
+    private readonly int[] _sumSlot;
+
+    /// <summary>Per term of the model: whether it is small.</summary>
+    private readonly bool[] _small;
+
     /// <summary>Per small term: its atom's kind, and where its indicator's byte counters start (i · 64), or its first level for an own treatment.</summary>
     private readonly int[] _kind, _counters;
 
@@ -53,6 +59,9 @@ internal sealed unsafe class BytePairSums
             _counters[j] = own ? problem.LevelStart[atom] : problem.AtomIndicator[atom] * W;
             _parameter[j] = own ? problem.LevelStart[atom + 1] : _kind[j] == ExposureCodes.Any ? 1 : problem.AtomParameter[atom];
         }
+        _sumSlot = [.. terms.Select(t => slots.Sum + t)];
+        _small = new bool[problem.TermCount];
+        foreach (int t in terms) _small[t] = true;
         _crossSlot = new int[terms.Length * (terms.Length + 1) / 2];
         _taken = new bool[slots.Pairs];
         for (int j = 0; j < terms.Length; j++)
@@ -83,8 +92,11 @@ internal sealed unsafe class BytePairSums
     /// <summary>Small terms per unit: the bytes a unit leaves for a block (<see cref="Values"/>) are Terms · 64.</summary>
     public int Terms => _kind.Length;
 
-    /// <summary>32-bit sums a chunk keeps: one row of 64 permutations per small pair.</summary>
-    public int SumCount => _crossSlot.Length * W;
+    /// <summary>32-bit sums a chunk keeps: one row of 64 permutations per small pair, then one per small term (its Σ m).</summary>
+    public int SumCount => (_crossSlot.Length + _kind.Length) * W;
+
+    /// <summary>Whether term <paramref name="t"/> of the model is small: with firsts, a block whose units all have bytes leaves its Σ m here.</summary>
+    public bool IsSmall(int t) => _small[t];
 
     /// <summary>Whether the pair (a, b ≤ a) of the model is summed here for blocks whose units all have bytes.</summary>
     public bool Takes(int a, int b) => _taken[ModelSlots.Pair(a, b)];
@@ -148,11 +160,13 @@ internal sealed unsafe class BytePairSums
 
     /// <summary>
     /// Adds the products of every small pair of four units (bytes at units + i · <paramref name="stride"/>) into
-    /// <paramref name="sums"/>. The units' bytes are interleaved so that 32-bit lane m of part q holds permutation
-    /// 16 · (m / 4) + 4 · q + m % 4 (the byte and word unpacks work inside 128-bit lanes); <see cref="Flush"/> undoes it.
+    /// <paramref name="sums"/>, and with <paramref name="firsts"/> each small term's four values too (its Σ m, which
+    /// the caller then leaves out of its double lanes: a chunk that holds a share of one group sums Σ m per chunk). The
+    /// units' bytes are interleaved so that 32-bit lane m of part q holds permutation 16 · (m / 4) + 4 · q + m % 4
+    /// (the byte and word unpacks work inside 128-bit lanes); <see cref="Flush"/> undoes it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AddBlock(byte* units, int stride, byte* interleaved, int* sums)
+    public void AddBlock(byte* units, int stride, byte* interleaved, int* sums, bool firsts)
     {
         int small = _kind.Length;
         for (int j = 0; j < small; j++)
@@ -168,6 +182,16 @@ internal sealed unsafe class BytePairSums
             Vector512.Store(Avx512BW.UnpackHigh(abHigh, cdHigh).AsByte(), target + 3 * W);
         }
         Vector512<short> ones = Vector512.Create((short)1);
+        for (int j = 0; firsts && j < small; j++)
+        {
+            byte* values = interleaved + j * 4 * W;
+            int* sum = sums + (_crossSlot.Length + j) * W;
+            for (int q = 0; q < 4; q++)
+            {
+                Vector512<short> two = Avx512BW.MultiplyAddAdjacent(Vector512.Load(values + q * W), Vector512<sbyte>.One);
+                Vector512.Store(Vector512.Load(sum + 16 * q) + Avx512BW.MultiplyAddAdjacent(two, ones), sum + 16 * q);
+            }
+        }
         for (int j = 0; j < small; j++)
         {
             byte* left = interleaved + j * 4 * W;
@@ -184,18 +208,26 @@ internal sealed unsafe class BytePairSums
         }
     }
 
-    /// <summary>Adds a chunk's 32-bit sums into its double cross sums (whole numbers: exact), each in its permutation's lane, and clears them.</summary>
-    public void Flush(int* sums, double* cross)
+    /// <summary>
+    /// Adds a chunk's 32-bit sums into its double sums <paramref name="chunk"/> (its first-pass slots; whole numbers:
+    /// exact, in any order of addition), each in its permutation's lane, and clears them.
+    /// </summary>
+    public void Flush(int* sums, double* chunk)
     {
-        for (int pair = 0; pair < _crossSlot.Length; pair++)
+        for (int row = 0; row < _crossSlot.Length + _kind.Length; row++)
         {
-            int* row = sums + pair * W;
-            double* target = cross + _crossSlot[pair] * W;
-            for (int q = 0; q < 4; q++)
-            {
-                for (int m = 0; m < 16; m++) target[16 * (m / 4) + 4 * q + m % 4] += row[16 * q + m];
-            }
-            new Span<int>(row, W).Clear();
+            int slot = row < _crossSlot.Length ? _crossSlot[row] : _sumSlot[row - _crossSlot.Length];
+            Unlace(sums + row * W, chunk + slot * W);
         }
+    }
+
+    /// <summary>target[p] += row's sum of permutation p (see <see cref="AddBlock"/>'s interleaving); clears the row.</summary>
+    private static void Unlace(int* row, double* target)
+    {
+        for (int q = 0; q < 4; q++)
+        {
+            for (int m = 0; m < 16; m++) target[16 * (m / 4) + 4 * q + m % 4] += row[16 * q + m];
+        }
+        new Span<int>(row, W).Clear();
     }
 }

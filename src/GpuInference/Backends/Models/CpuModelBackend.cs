@@ -85,6 +85,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             terms.CountsReused = false;
             local.Span.Clear();
             bool wholeGroups = problem.ChunkGroup[chunk] < 0;
+            // A chunk that holds a share of one group sums Σ m per chunk: a block whose units all have bytes leaves
+            // the small terms' Σ m to the integer lanes (whole numbers, exact in any order, so the same bits).
+            bool firsts = pairs is not null && !wholeGroups;
             double* sums = local.Pointer, running = sums + firstPass, x = running + k * W;
             byte* bytes = (byte*)(x + block * k * W), interleaved = bytes + block * small * W;
             int* integers = (int*)(interleaved + block * small * W);
@@ -101,7 +104,10 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                     if (n == FullLanes.Units && !(wholeGroups && RunEndsBefore(problem.UnitGroup, unit, n - 1, end)))
                     {
                         // No group ends before the block's last unit: its four terms go into each S at once.
-                        for (int a = 0; a < k; a++) FullLanes.Adds(s + a * W, x + a * W, k * W);
+                        for (int a = 0; a < k; a++)
+                        {
+                            if (!(whole && firsts && pairs!.IsSmall(a))) FullLanes.Adds(s + a * W, x + a * W, k * W);
+                        }
                         if (wholeGroups && EndsRun(problem.UnitGroup, unit + n - 1, end)) FlushRun(running, groups, problem.UnitGroup[unit + n - 1], k);
                     }
                     else
@@ -112,7 +118,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                             if (wholeGroups && EndsRun(problem.UnitGroup, unit + i, end)) FlushRun(running, groups, problem.UnitGroup[unit + i], k);
                         }
                     }
-                    if (whole) pairs!.AddBlock(bytes, small * W, interleaved, integers);
+                    if (whole) pairs!.AddBlock(bytes, small * W, interleaved, integers, firsts);
                     if (n == FullLanes.Units) AddBlock(sums, x, unit, whole);
                     else
                     {
