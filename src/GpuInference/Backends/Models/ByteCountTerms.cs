@@ -94,15 +94,17 @@ internal sealed unsafe class ByteCountTerms
     /// ([i · 64 + p]; only the indicators some exposure reads) and its own words. Compiled optimized from its first
     /// call, with its helpers inlined: the observed fit's batch would otherwise leave the first permutations running
     /// unoptimized code while the optimized version compiles.
+    /// With <paramref name="skip"/>, the terms it marks (small terms its caller reads from bytes) are left unwritten.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Evaluate(byte* counts, int degree, ulong[] words, int unit, double* destination)
+    public void Evaluate(byte* counts, int degree, ulong[] words, int unit, double* destination, bool[]? skip = null)
     {
         ModelProblem problem = _problem;
         int k = problem.TermCount;
         int shifts = problem.UnitGroup[unit] * k;
         for (int t = 0; t < k; t++)
         {
+            if (skip is not null && skip[t]) continue;
             double shift = problem.Shift[shifts + t];
             double* term = destination + t * W;
             int kind = _kind[t];

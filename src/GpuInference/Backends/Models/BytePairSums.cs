@@ -36,8 +36,8 @@ internal sealed unsafe class BytePairSums
     /// <summary>Per small term: its first-pass slot of Σ m (the chunk's own sum, see <see cref="AddBlock"/>'s firsts).</summary>
     private readonly int[] _sumSlot;
 
-    /// <summary>Per term of the model: whether it is small.</summary>
-    private readonly bool[] _small;
+    /// <summary>Per term of the model: its index among the small terms (its bytes' row), or −1.</summary>
+    private readonly int[] _small;
 
     /// <summary>Per small term: its atom's kind, and where its indicator's byte counters start (i · 64), or its first level for an own treatment.</summary>
     private readonly int[] _kind, _counters;
@@ -60,8 +60,8 @@ internal sealed unsafe class BytePairSums
             _parameter[j] = own ? problem.LevelStart[atom + 1] : _kind[j] == ExposureCodes.Any ? 1 : problem.AtomParameter[atom];
         }
         _sumSlot = [.. terms.Select(t => slots.Sum + t)];
-        _small = new bool[problem.TermCount];
-        foreach (int t in terms) _small[t] = true;
+        _small = [.. Enumerable.Repeat(-1, problem.TermCount)];
+        for (int j = 0; j < terms.Length; j++) _small[terms[j]] = j;
         _crossSlot = new int[terms.Length * (terms.Length + 1) / 2];
         _taken = new bool[slots.Pairs];
         for (int j = 0; j < terms.Length; j++)
@@ -81,7 +81,7 @@ internal sealed unsafe class BytePairSums
     public static BytePairSums? For(ModelProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (!IsAccelerated || ByteCountTerms.For(problem) is null) return null;
+        if (!IsAccelerated || !SmallTermProducts.IsAccelerated || ByteCountTerms.For(problem) is null) return null;
         int[] terms = [.. Enumerable.Range(0, problem.TermCount).Where(t => IsSmall(problem, t))];
         return terms.Length < 2 ? null : new BytePairSums(problem, terms);
     }
@@ -96,7 +96,16 @@ internal sealed unsafe class BytePairSums
     public int SumCount => (_crossSlot.Length + _kind.Length) * W;
 
     /// <summary>Whether term <paramref name="t"/> of the model is small: with firsts, a block whose units all have bytes leaves its Σ m here.</summary>
-    public bool IsSmall(int t) => _small[t];
+    public bool IsSmall(int t) => _small[t] >= 0;
+
+    /// <summary>Term <paramref name="t"/>'s row among a unit's bytes ([j · 64 + p]), or −1 when it is not small.</summary>
+    public int SmallIndex(int t) => _small[t];
+
+    /// <summary>
+    /// Per term of the model: whether it is small, and so, in a block whose units all have bytes and whose Σ m the
+    /// integer lanes take, read from its bytes alone (its doubles are not written; see <see cref="SmallTermProducts"/>).
+    /// </summary>
+    public bool[] BytesOnly => [.. _small.Select(j => j >= 0)];
 
     /// <summary>Whether the pair (a, b ≤ a) of the model is summed here for blocks whose units all have bytes.</summary>
     public bool Takes(int a, int b) => _taken[ModelSlots.Pair(a, b)];

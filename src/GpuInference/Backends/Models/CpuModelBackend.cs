@@ -23,6 +23,9 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// <summary>The pairs of small whole-valued terms summed in integer lanes (see <see cref="BytePairSums"/>), or null.</summary>
     private readonly BytePairSums? _pairs;
 
+    /// <summary>Per term: whether a block read from bytes leaves it out of its doubles (<see cref="BytePairSums.BytesOnly"/>), or null.</summary>
+    private readonly bool[]? _bytesOnly;
+
     /// <summary>The words of the batch of the last first pass, which the second pass reads again (its own levels, and the friends of units whose counts were not kept).</summary>
     private ulong[]? _words;
 
@@ -53,6 +56,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         _terms = new ThreadLocal<UnitTerms>(() => new UnitTerms(problem));
         _pairs = integerPairs ? BytePairSums.For(problem) : null;
+        _bytesOnly = _pairs?.BytesOnly;
         Device = $"managed code, {threads} thread{(threads == 1 ? "" : "s")}";
     }
 
@@ -99,8 +103,11 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                 for (int unit = first; unit < end; unit += block)
                 {
                     int n = Math.Min(block, end - unit);
-                    bool whole = pairs is not null && n == FullLanes.Units;
-                    for (int i = 0; i < n; i++) whole &= terms.Evaluate(words, unit + i, lanes, x + i * k * W, pairs, bytes + i * small * W);
+                    // A block whose units all have bytes (few enough friends) in a chunk whose Σ m the integer lanes
+                    // take reads its small terms from bytes alone: their doubles are not written (SmallTermProducts).
+                    bool whole = pairs is not null && n == FullLanes.Units && SmallDegrees(unit);
+                    bool[]? bytesOnly = whole && firsts ? _bytesOnly : null;
+                    for (int i = 0; i < n; i++) terms.Evaluate(words, unit + i, lanes, x + i * k * W, pairs, bytes + i * small * W, bytesOnly);
                     if (n == FullLanes.Units && !(wholeGroups && RunEndsBefore(problem.UnitGroup, unit, n - 1, end)))
                     {
                         // No group ends before the block's last unit: its four terms go into each S at once.
@@ -119,7 +126,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                         }
                     }
                     if (whole) pairs!.AddBlock(bytes, small * W, interleaved, integers, firsts);
-                    if (n == FullLanes.Units) AddBlock(sums, x, unit, whole);
+                    if (n == FullLanes.Units) AddBlock(sums, x, unit, whole, bytesOnly is null ? null : bytes);
                     else
                     {
                         for (int i = 0; i < n; i++) AddUnit(sums, x + i * k * W, unit + i, lanes);
@@ -168,37 +175,56 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// With <paramref name="integerPairs"/> the pairs of small terms are left to <see cref="BytePairSums"/> (exact either way).
     /// Optimized from its first call: the observed fit's batch would otherwise leave the first permutations' blocks
     /// in unoptimized code, with none of the vector helpers inlined, while the optimized version compiles.
+    /// With <paramref name="bytes"/> (the block's small terms as bytes, [i · small · 64 + j · 64 + p]) the small terms
+    /// are read from those alone (their doubles were not written), with the same bits (<see cref="SmallTermProducts"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddBlock(double* sums, double* x, int unit, bool integerPairs)
+    private void AddBlock(double* sums, double* x, int unit, bool integerPairs, byte* bytes)
     {
         BytePairSums? pairs = integerPairs ? _pairs : null;
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
         int k = problem.TermCount, basis = problem.BasisCount, units = problem.UnitCount;
-        int stride = k * W;
+        int stride = k * W, byteStride = (pairs?.Terms ?? 0) * W;
         bool[] hostSummed = problem.HostSummedTerms, complemented = problem.ComplementedTerms;
         double[] outcome = problem.Outcome, q = problem.Basis;
         for (int a = 0; a < k; a++)
         {
             double* xa = x + a * W;
+            byte* ba = bytes != null && pairs!.IsSmall(a) ? bytes + pairs.SmallIndex(a) * W : null;
             for (int b = 0; b <= a; b++)
             {
-                if (pairs is null || !pairs.Takes(a, b)) FullLanes.AddProducts(sums + (slots.Cross + ModelSlots.Pair(a, b)) * W, xa, x + b * W, stride);
+                if (pairs is not null && pairs.Takes(a, b)) continue; // both small: the integer lanes have it
+                double* sum = sums + (slots.Cross + ModelSlots.Pair(a, b)) * W;
+                byte* bb = bytes != null && pairs!.IsSmall(b) ? bytes + pairs.SmallIndex(b) * W : null;
+                if (ba != null) SmallTermProducts.AddProducts(sum, x + b * W, stride, ba, byteStride);
+                else if (bb != null) SmallTermProducts.AddProducts(sum, xa, stride, bb, byteStride);
+                else FullLanes.AddProducts(sum, xa, x + b * W, stride);
             }
             if (hostSummed[a]) continue; // the fit takes this term's Σ m ỹ and Σ q mᵀ from the changed nodes
             if (complemented[a])
             {
-                AddComplements(sums, xa, stride, unit, a);
+                AddComplements(sums, xa, stride, ba, byteStride, unit, a);
                 continue;
             }
-            FullLanes.AddScaleds(sums + (slots.Response + a) * W, xa, stride, outcome[unit], outcome[unit + 1], outcome[unit + 2], outcome[unit + 3]);
+            if (ba != null) SmallTermProducts.AddScaleds(sums + (slots.Response + a) * W, ba, byteStride, outcome[unit], outcome[unit + 1], outcome[unit + 2], outcome[unit + 3]);
+            else FullLanes.AddScaleds(sums + (slots.Response + a) * W, xa, stride, outcome[unit], outcome[unit + 1], outcome[unit + 2], outcome[unit + 3]);
             for (int j = 0; j < basis; j++)
             {
                 long at = (long)j * units + unit;
-                FullLanes.AddScaleds(sums + (slots.Basis + j * k + a) * W, xa, stride, q[at], q[at + 1], q[at + 2], q[at + 3]);
+                double* sum = sums + (slots.Basis + j * k + a) * W;
+                if (ba != null) SmallTermProducts.AddScaleds(sum, ba, byteStride, q[at], q[at + 1], q[at + 2], q[at + 3]);
+                else FullLanes.AddScaleds(sum, xa, stride, q[at], q[at + 1], q[at + 2], q[at + 3]);
             }
         }
+    }
+
+    /// <summary>Whether the <see cref="FullLanes.Units"/> units from <paramref name="unit"/> all have few enough friends for their small terms' bytes (<see cref="BytePairSums.MaxValue"/>).</summary>
+    private bool SmallDegrees(int unit)
+    {
+        long[] rows = _problem.RowOffsets;
+        return rows[unit + 1] - rows[unit] <= BytePairSums.MaxValue && rows[unit + 2] - rows[unit + 1] <= BytePairSums.MaxValue
+            && rows[unit + 3] - rows[unit + 2] <= BytePairSums.MaxValue && rows[unit + 4] - rows[unit + 3] <= BytePairSums.MaxValue;
     }
 
     /// <summary>
@@ -206,7 +232,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
     /// its ỹ and q only in the lanes where the term is 0, and most units, whose term is 1 in every lane, add nothing.
     /// The kernels add (1 − m) · ỹ in every lane, ỹ there and ±0 elsewhere: the same bits (see <see cref="TermComplements"/>).
     /// </summary>
-    private void AddComplements(double* sums, double* x, int stride, int unit, int a)
+    private void AddComplements(double* sums, double* x, int stride, byte* values, int byteStride, int unit, int a)
     {
         ModelProblem problem = _problem;
         ModelSlots slots = _slots;
@@ -214,7 +240,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
         Vector512<double>* selections = stackalloc Vector512<double>[8];
         for (int i = 0; i < FullLanes.Units; i++)
         {
-            ulong none = FullLanes.Zeros(x + i * stride);
+            ulong none = values != null ? SmallTermProducts.Zeros(values + i * byteStride) : FullLanes.Zeros(x + i * stride);
             if (none == 0) continue;
             int u = unit + i;
             FullLanes.Selections(none, selections);

@@ -89,9 +89,11 @@ internal sealed unsafe class UnitTerms
     /// <summary>
     /// As <see cref="Evaluate(ulong[], int, int, double*)"/>, and with <paramref name="pairs"/> also the unit's small
     /// terms as bytes at <paramref name="bytes"/> (<see cref="BytePairSums.Values"/>), where the unit's terms come
-    /// from its byte counters and it has few enough friends. Returns whether the bytes were written.
+    /// from its byte counters and it has few enough friends. Returns whether the bytes were written. With
+    /// <paramref name="bytesOnly"/> (<see cref="BytePairSums.BytesOnly"/>, for a unit whose bytes will be written)
+    /// the small terms are left out of <paramref name="destination"/>.
     /// </summary>
-    public bool Evaluate(ulong[] words, int unit, int lanes, double* destination, BytePairSums? pairs, byte* bytes)
+    public bool Evaluate(ulong[] words, int unit, int lanes, double* destination, BytePairSums? pairs, byte* bytes, bool[]? bytesOnly = null)
     {
         ModelProblem problem = _problem;
         int node = unit;
@@ -99,7 +101,7 @@ internal sealed unsafe class UnitTerms
         if (_byteTerms is not null && lanes == W && degree <= ByteLanes.Capacity)
         {
             byte* counts = _walks ? FriendBytes(words, node) : null;
-            _byteTerms.Evaluate(counts, degree, words, unit, destination);
+            _byteTerms.Evaluate(counts, degree, words, unit, destination, bytesOnly);
             return pairs is not null && pairs.Values(problem, counts, degree, words, unit, bytes);
         }
         double weight = _walks ? CountFriends(words, node, lanes) : 0;
