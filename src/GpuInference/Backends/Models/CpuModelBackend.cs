@@ -243,11 +243,26 @@ public sealed unsafe class CpuModelBackend : IModelBackend
             ulong none = values != null ? SmallTermProducts.Zeros(values + i * byteStride) : FullLanes.Zeros(x + i * stride);
             if (none == 0) continue;
             int u = unit + i;
+            double* response = sums + (slots.Response + a) * W;
+            if (BitOperations.PopCount(none) <= FewLanes)
+            {
+                // A unit with a friend or two: a few lanes, each its own scalar additions (the lanes' IEEE additions).
+                for (ulong rest = none; rest != 0; rest &= rest - 1)
+                {
+                    int p = BitOperations.TrailingZeroCount(rest);
+                    response[p] += problem.Outcome[u];
+                    for (int j = 0; j < basis; j++) sums[(slots.Basis + j * k + a) * W + p] += problem.Basis[(long)j * units + u];
+                }
+                continue;
+            }
             FullLanes.Selections(none, selections);
-            FullLanes.AddWhere(sums + (slots.Response + a) * W, selections, problem.Outcome[u]);
+            FullLanes.AddWhere(response, selections, problem.Outcome[u]);
             for (int j = 0; j < basis; j++) FullLanes.AddWhere(sums + (slots.Basis + j * k + a) * W, selections, problem.Basis[(long)j * units + u]);
         }
     }
+
+    /// <summary>Lanes up to which <see cref="AddComplements"/> adds lane by lane rather than blending all 64.</summary>
+    private const int FewLanes = 4;
 
     public void Residuals(int count, ResidualWeighting weighting, double[] parameters, double[] partials, double[] clusterScores)
     {
