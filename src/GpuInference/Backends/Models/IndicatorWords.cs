@@ -214,10 +214,10 @@ public sealed class IndicatorWords
                 for (int t = starts[p][region], end = starts[p][region + 1]; t < end; t++)
                 {
                     long word = (changes[t] >> 8) * indicators;
-                    for (int flips = (int)(changes[t] & 0xFF), i = 0; flips != 0; i++, flips >>= 1)
-                    {
-                        if ((flips & 1) != 0) words[word + i] ^= bit;
-                    }
+                    // Every indicator's word takes the bit or 0, with no branch on which flip: which indicators a
+                    // change flips depends on its code, which a branch would mispredict about once a change.
+                    long flips = changes[t];
+                    for (int i = 0; i < indicators; i++) words[word + i] ^= bit & (0UL - (ulong)((flips >> i) & 1));
                 }
             }
         });
