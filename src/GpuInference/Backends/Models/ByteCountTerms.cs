@@ -135,7 +135,7 @@ internal sealed unsafe class ByteCountTerms
     private static void Counts(byte* count, double shift, double* term)
     {
         var offset = Vector512.Create(shift);
-        for (int p = 0; p < W; p += 8) Vector512.Store(Widen(count + p) - offset, term + p);
+        for (int p = 0; p < W; p += 8) Vector512.Store(SmallTermProducts.Widen(count + p) - offset, term + p);
     }
 
     /// <summary>term[p] = count[p] / degree − shift, each lane divided (IEEE division: the scalar's bits).</summary>
@@ -144,7 +144,7 @@ internal sealed unsafe class ByteCountTerms
     {
         var offset = Vector512.Create(shift);
         var divisor = Vector512.Create((double)degree);
-        for (int p = 0; p < W; p += 8) Vector512.Store(Widen(count + p) / divisor - offset, term + p);
+        for (int p = 0; p < W; p += 8) Vector512.Store(SmallTermProducts.Widen(count + p) / divisor - offset, term + p);
     }
 
     /// <summary>term[p] = (1 where count[p] ≥ threshold, else 0) − shift.</summary>
@@ -155,7 +155,7 @@ internal sealed unsafe class ByteCountTerms
         var bound = Vector512.Create((double)threshold);
         for (int p = 0; p < W; p += 8)
         {
-            Vector512<double> reached = Vector512.GreaterThanOrEqual(Widen(count + p), bound);
+            Vector512<double> reached = Vector512.GreaterThanOrEqual(SmallTermProducts.Widen(count + p), bound);
             Vector512.Store((reached & Vector512<double>.One) - offset, term + p);
         }
     }
@@ -199,8 +199,4 @@ internal sealed unsafe class ByteCountTerms
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<long> Index(byte* count) => Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(*(ulong*)count).AsByte());
 
-    /// <summary>Eight byte counters as doubles (exact).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Widen(byte* count) =>
-        Avx512F.ConvertToVector512Double(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(*(ulong*)count).AsByte()));
 }

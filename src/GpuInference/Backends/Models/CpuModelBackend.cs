@@ -113,7 +113,7 @@ public sealed unsafe class CpuModelBackend : IModelBackend
                         // No group ends before the block's last unit: its four terms go into each S at once.
                         for (int a = 0; a < k; a++)
                         {
-                            if (!(whole && firsts && pairs!.IsSmall(a))) FullLanes.Adds(s + a * W, x + a * W, k * W);
+                            if (bytesOnly is null || !bytesOnly[a]) FullLanes.Adds(s + a * W, x + a * W, k * W);
                         }
                         if (wholeGroups && EndsRun(problem.UnitGroup, unit + n - 1, end)) FlushRun(running, groups, problem.UnitGroup[unit + n - 1], k);
                     }

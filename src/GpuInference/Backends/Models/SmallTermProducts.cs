@@ -48,8 +48,8 @@ internal static unsafe class SmallTermProducts
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Zeros(byte* b) => Vector512.Equals(Vector512.Load(b), Vector512<byte>.Zero).ExtractMostSignificantBits();
 
-    /// <summary>Eight bytes as doubles (exact).</summary>
+    /// <summary>Eight bytes as doubles (exact); also how <see cref="ByteCountTerms"/> widens its byte counters.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Widen(byte* b) =>
+    public static Vector512<double> Widen(byte* b) =>
         Avx512F.ConvertToVector512Double(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(*(ulong*)b).AsByte()));
 }
