@@ -29,12 +29,17 @@ general() { # name, model, extra options
   seconds "$OUT/$1"
 }
 
+# Per model: one tested coefficient; the default run (every moving term and their joint Wald statistic, weighted by
+# the observed fit's HC2 covariance); and --statistic t (t statistics and the Wald, HC2 recomputed in every permutation).
 for r in $(seq "$REPEATS"); do
   $BIN analyze --nodes "$DIR/nodes.csv" --edges "$DIR/edges.csv" --backend cpu --permutations "$B" --seed 5 --out "$OUT/preset" > /dev/null
   preset=$(seconds "$OUT/preset")
   paper_coef=$(general paper-coef "$paper" "--test count(banner)")
-  paper_wald=$(general paper-wald "$paper")
+  paper_default=$(general paper-default "$paper")
+  paper_t=$(general paper-t "$paper" "--statistic t")
   big_coef=$(general big-coef "$big" "--test count(banner)")
-  big_wald=$(general big-wald "$big")
-  echo "$DIR B=$B preset=$preset paper-coef=$paper_coef paper-wald-hc2=$paper_wald big-coef=$big_coef big-wald-hc2=$big_wald load=$(cut -d' ' -f1 /proc/loadavg)"
+  big_default=$(general big-default "$big")
+  big_t=$(general big-t "$big" "--statistic t")
+  echo "$DIR B=$B preset=$preset paper-coef=$paper_coef paper-default=$paper_default paper-t-hc2=$paper_t" \
+    "big-coef=$big_coef big-default=$big_default big-t-hc2=$big_t load=$(cut -d' ' -f1 /proc/loadavg)"
 done

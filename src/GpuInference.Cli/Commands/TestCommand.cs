@@ -25,7 +25,7 @@ internal static class TestCommand
         var within = new Option<string?>("--within") { Description = "Blocks: each block keeps its own values (randomized within villages, schools...)." };
         var clusters = new Option<string?>("--clusters") { Description = "Clusters: whole clusters move together (sessions, classrooms...)." };
         var design = new Option<string>("--design") { Description = "permute (default), bernoulli, or file:PATH (one column of assignments per permutation).", DefaultValueFactory = _ => "permute" };
-        var statistic = new Option<string>("--statistic") { Description = "coef (default) or t (the coefficient over its robust SE, in every permutation).", DefaultValueFactory = _ => "coef" };
+        var statistic = new Option<string>("--statistic") { Description = "coef (default) or t (the coefficient over its robust SE, and the joint Wald statistic, recomputed in every permutation).", DefaultValueFactory = _ => "coef" };
         var se = new Option<string>("--se") { Description = "Standard errors: Classical, HC0-HC3, or CR0/CR1:COLUMN (clustered).", DefaultValueFactory = _ => "HC2" };
         var where = new Option<string[]>("--where") { Description = "Restrict the analysis units: COLUMN=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
         var tested = new Option<string[]>("--test") { Description = "Terms to test, as written in the model (repeatable; default: every term that moves)." };
@@ -38,7 +38,7 @@ internal static class TestCommand
         var idColumn = new Option<string>("--id-column") { Description = "Node id column.", DefaultValueFactory = _ => "id" };
         var srcColumn = new Option<string>("--src-column") { Description = "Edge source column.", DefaultValueFactory = _ => "src" };
         var dstColumn = new Option<string>("--dst-column") { Description = "Edge target (friend) column.", DefaultValueFactory = _ => "dst" };
-        var noWald = new Option<bool>("--no-wald") { Description = "Test the terms one by one, without their joint Wald statistic." };
+        var noWald = new Option<bool>("--no-wald") { Description = "Test the terms one by one, without their joint Wald statistic (weighted by the observed covariance, or studentized with --statistic t)." };
         var engine = new Option<string>("--engine") { Description = "auto (the paper preset's kernels for the paper's model, the general ones otherwise) or general.", DefaultValueFactory = _ => "auto" };
         var outDir = new Option<string>("--out") { Description = "Folder for the report files.", Required = true };
         var command = new Command("test", "Randomization test of any network experiment: a model formula, exposure terms, the design it was randomized with.")

@@ -17,6 +17,7 @@ public sealed class RandomizationTestTests
 
     [Theory]
     [InlineData(TestStatistic.Coefficient, "HC1")]
+    [InlineData(TestStatistic.Coefficient, "CR1")]
     [InlineData(TestStatistic.Studentized, "HC1")]
     [InlineData(TestStatistic.Studentized, "HC2")]
     [InlineData(TestStatistic.Studentized, "CR1")]
@@ -32,11 +33,15 @@ public sealed class RandomizationTestTests
         RandomizationResult result = RandomizationTest.Run(model, (b, drawn) => design.Draw(seed, b, drawn), seed, 40, statistic, covariance);
 
         Assert.Equal(3, result.Statistics.Count); // share(t), t, and the joint Wald
+        // The coefficients' Wald statistic weights every permutation by the observed fit's covariance; the studentized
+        // one by the permutation's own.
+        OlsResult observed = Refit(model, model.ObservedCodes, Enum.Parse<CovarianceType>(type), dense);
         var drawn = new int[model.ObservedCodes.Length];
         for (int b = 0; b < 40; b++)
         {
             design.Draw(seed, b, drawn);
             OlsResult fit = Refit(model, drawn, Enum.Parse<CovarianceType>(type), dense);
+            OlsResult weights = statistic == TestStatistic.Coefficient ? observed : fit;
             for (int t = 0; t < 2; t++)
             {
                 string name = result.Statistics[t].Name;
@@ -44,7 +49,7 @@ public sealed class RandomizationTestTests
                 double expected = statistic == TestStatistic.Coefficient ? e.Value : e.Value / e.StandardError;
                 Close(expected, result.Statistics[t].Null.Values[b], $"permutation {b}, {name}");
             }
-            double[,] v = { { fit.Covariance("share(t)", "share(t)"), fit.Covariance("share(t)", "t") }, { fit.Covariance("t", "share(t)"), fit.Covariance("t", "t") } };
+            double[,] v = { { weights.Covariance("share(t)", "share(t)"), weights.Covariance("share(t)", "t") }, { weights.Covariance("t", "share(t)"), weights.Covariance("t", "t") } };
             double b1 = fit.Estimate("share(t)").Value, b2 = fit.Estimate("t").Value;
             double det = v[0, 0] * v[1, 1] - v[0, 1] * v[1, 0];
             double wald = (b1 * b1 * v[1, 1] - 2 * b1 * b2 * v[0, 1] + b2 * b2 * v[0, 0]) / det;

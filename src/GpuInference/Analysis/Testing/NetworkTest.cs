@@ -113,8 +113,11 @@ public static class NetworkTest
         var coefficients = fit.Names.Where(name => !model.Nuisance.Contains(name))
             .Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
         var notes = new List<string>(model.Notes);
-        if (options.Statistic == TestStatistic.Studentized || result.Statistics.Any(s => s.Name == "wald"))
-            notes.Add($"the studentized and Wald statistics use {inside.Label} standard errors inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
+        bool wald = result.Statistics.Any(s => s.Name == "wald");
+        if (options.Statistic == TestStatistic.Studentized)
+            notes.Add($"the studentized{(wald ? " and Wald" : "")} statistics use {inside.Label} standard errors recomputed inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
+        else if (wald)
+            notes.Add($"the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's {inside.Label} covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
         notes.AddRange(RunNotes(options, graph, backendNotes));
         return new NetworkTestReport
         {

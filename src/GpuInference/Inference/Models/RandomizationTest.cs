@@ -82,13 +82,16 @@ public static class RandomizationTest
         int[] tested = model.Tested;
         bool joint = model.Joint && tested.Length > 1;
         int width = tested.Length + (joint ? 1 : 0);
-        bool needsV = statistic == TestStatistic.Studentized || joint;
+        // Only studentized statistics need each permutation's covariance (a second pass over the units). The joint
+        // statistic of coefficients weights them by the observed fit's covariance, fixed across permutations.
+        bool needsV = statistic == TestStatistic.Studentized;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellation };
         var observedBeta = new double[k];
         var observedV = new double[k * k];
         var values = new double[(long)permutations * width];
         string engine;
 
+        double[]? weight = null;
         string? refusal = "asked for the reference path";
         ModelProblem? problem = reference ? null : ModelLayout.Build(model, fixedPart, outcome, needsV ? covariance : null, out refusal, threads);
         if (problem is not null)
@@ -102,6 +105,7 @@ public static class RandomizationTest
             if (!rides) fit.Fit(new PermutationDraws((_, codes) => model.ObservedCodes.CopyTo(codes)), 0, 1, observedBeta, observedV);
             var beta = new double[ModelSlots.Width * k];
             var v = new double[ModelSlots.Width * k * k];
+            weight = joint && !needsV ? ObservedWeight(model, fixedPart, outcome, covariance, tested, observedV) : null;
             preparation = clock.Elapsed.TotalSeconds;
             for (int first = 0; first < permutations; first += ModelSlots.Width)
             {
@@ -112,11 +116,11 @@ public static class RandomizationTest
                 if (rides && last)
                 {
                     beta.AsSpan(count * k, k).CopyTo(observedBeta);
-                    v.AsSpan(count * k * k, k * k).CopyTo(observedV);
+                    if (needsV) v.AsSpan(count * k * k, k * k).CopyTo(observedV);
                 }
                 for (int p = 0; p < count; p++)
                 {
-                    double[] row = Summarise(beta.AsSpan(p * k, k), v.AsSpan(p * k * k, k * k), tested, statistic, joint, k);
+                    double[] row = Summarise(beta.AsSpan(p * k, k), v.AsSpan(p * k * k, k * k), tested, statistic, joint, k, weight);
                     row.CopyTo(values.AsSpan((first + p) * width, width));
                 }
                 progress?.Report(first + count);
@@ -126,6 +130,7 @@ public static class RandomizationTest
         {
             engine = $"reference fit per permutation on the host ({refusal})";
             new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, observedBeta, covariance, observedV);
+            weight = joint && !needsV ? TestedInverse(observedV, tested, k) : null;
             preparation = clock.Elapsed.TotalSeconds;
             int done = 0;
             Parallel.For(0, permutations, parallel,
@@ -134,7 +139,7 @@ public static class RandomizationTest
                 {
                     draw(b, local.Drawn);
                     local.Fit.Fit(local.Drawn, local.Beta, needsV ? covariance : null, local.V);
-                    double[] row = Summarise(local.Beta, local.V, tested, statistic, joint, k);
+                    double[] row = Summarise(local.Beta, local.V, tested, statistic, joint, k, weight);
                     row.CopyTo(values.AsSpan(b * width, width));
                     int count = Interlocked.Increment(ref done);
                     if (count % 16 == 0 || count == permutations) progress?.Report(count);
@@ -142,7 +147,7 @@ public static class RandomizationTest
                 },
                 _ => { });
         }
-        double[] observed = Summarise(observedBeta, observedV, tested, statistic, joint, k);
+        double[] observed = Summarise(observedBeta, observedV, tested, statistic, joint, k, weight);
 
         var statistics = new List<TestedStatistic>();
         for (int t = 0; t < width; t++)
@@ -155,8 +160,12 @@ public static class RandomizationTest
         return new RandomizationResult([.. model.Moving.Select(m => m.Name)], observedBeta, observedV, statistics, permutations, seed, engine, preparation);
     }
 
-    /// <summary>The tested coefficients (or t statistics), then the joint Wald statistic βᵀV⁻¹β over them when there are several.</summary>
-    private static double[] Summarise(ReadOnlySpan<double> beta, ReadOnlySpan<double> v, int[] tested, TestStatistic statistic, bool joint, int k)
+    /// <summary>
+    /// The tested coefficients (or t statistics), then, when there are several, the joint Wald statistic βᵀV⁻¹β over
+    /// them: with <paramref name="weight"/> (V⁻¹ of the observed fit, for coefficients) the same weights in every
+    /// permutation, otherwise (studentized) the permutation's own V.
+    /// </summary>
+    private static double[] Summarise(ReadOnlySpan<double> beta, ReadOnlySpan<double> v, int[] tested, TestStatistic statistic, bool joint, int k, double[]? weight)
     {
         var row = new double[tested.Length + (joint ? 1 : 0)];
         for (int t = 0; t < tested.Length; t++)
@@ -164,12 +173,23 @@ public static class RandomizationTest
             int a = tested[t];
             row[t] = statistic == TestStatistic.Studentized ? beta[a] / Math.Sqrt(v[a * k + a]) : beta[a];
         }
-        if (joint) row[^1] = Wald(beta, v, tested, k);
+        if (joint) row[^1] = Quadratic(beta, weight ?? TestedInverse(v, tested, k), tested);
         return row;
     }
 
-    /// <summary>βᵀ V⁻¹ β over the tested terms; NaN when their covariance is singular.</summary>
-    internal static double Wald(ReadOnlySpan<double> beta, ReadOnlySpan<double> v, int[] tested, int k)
+    /// <summary>
+    /// The observed fit's covariance (the covariance used inside permutations, by the plain host fit) into
+    /// <paramref name="v"/>, and its inverse over the tested terms: the fixed weights of the coefficients' joint statistic.
+    /// </summary>
+    private static double[]? ObservedWeight(CompiledModel model, FixedPart fixedPart, double[] outcome, PermutationCovariance covariance, int[] tested, double[] v)
+    {
+        int k = model.Moving.Length;
+        new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, new double[k], covariance, v);
+        return TestedInverse(v, tested, k);
+    }
+
+    /// <summary>The inverse of V over the tested terms (m × m), or null when singular.</summary>
+    private static double[]? TestedInverse(ReadOnlySpan<double> v, int[] tested, int k)
     {
         int m = tested.Length;
         var sub = new double[m * m];
@@ -177,8 +197,14 @@ public static class RandomizationTest
         {
             for (int b = 0; b < m; b++) sub[a * m + b] = v[tested[a] * k + tested[b]];
         }
-        double[]? inverse = MovingFit.SymmetricInverse(sub, m);
+        return MovingFit.SymmetricInverse(sub, m);
+    }
+
+    /// <summary>βᵀ W β over the tested terms; NaN when W is null (a singular covariance).</summary>
+    private static double Quadratic(ReadOnlySpan<double> beta, double[]? inverse, int[] tested)
+    {
         if (inverse is null) return double.NaN;
+        int m = tested.Length;
         double sum = 0;
         for (int a = 0; a < m; a++)
         {

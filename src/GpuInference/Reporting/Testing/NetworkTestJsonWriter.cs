@@ -59,6 +59,8 @@ public static class NetworkTestJsonWriter
             {
                 json.WriteStartObject("wald");
                 JsonValues.Number(json, "observed", report.Wald.Observed);
+                // Studentized: V recomputed in every permutation; otherwise the observed fit's V weights them all.
+                json.WriteBoolean("studentized", report.Statistic == "t");
                 JsonValues.NullSummary(json, report.Wald);
                 json.WriteEndObject();
             }
