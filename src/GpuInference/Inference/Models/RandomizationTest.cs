@@ -162,8 +162,8 @@ public static class RandomizationTest
 
     /// <summary>
     /// The tested coefficients (or t statistics), then, when there are several, the joint Wald statistic βᵀV⁻¹β over
-    /// them: with <paramref name="weight"/> (V⁻¹ of the observed fit, for coefficients) the same weights in every
-    /// permutation, otherwise (studentized) the permutation's own V.
+    /// them: for coefficients weighted by <paramref name="weight"/> (V⁻¹ of the observed fit, null when singular), the
+    /// same in every permutation; for t statistics by the permutation's own V.
     /// </summary>
     private static double[] Summarise(ReadOnlySpan<double> beta, ReadOnlySpan<double> v, int[] tested, TestStatistic statistic, bool joint, int k, double[]? weight)
     {
@@ -173,7 +173,7 @@ public static class RandomizationTest
             int a = tested[t];
             row[t] = statistic == TestStatistic.Studentized ? beta[a] / Math.Sqrt(v[a * k + a]) : beta[a];
         }
-        if (joint) row[^1] = Quadratic(beta, weight ?? TestedInverse(v, tested, k), tested);
+        if (joint) row[^1] = Quadratic(beta, statistic == TestStatistic.Studentized ? TestedInverse(v, tested, k) : weight, tested);
         return row;
     }
 
