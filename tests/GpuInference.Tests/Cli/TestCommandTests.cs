@@ -52,6 +52,38 @@ public sealed class TestCommandTests
         foreach (string file in new[] { "report.md", "report.html", "null_share_intensive_.svg", "null_intensive.svg", "null_wald.svg" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.Contains(root.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("were dropped (--unknown-edges drop)", StringComparison.Ordinal));
+        Assert.True(root.GetProperty("wald").GetProperty("studentized").GetBoolean()); // --statistic t: V in every permutation
+    }
+
+    /// <summary>
+    /// The default statistic's joint Wald weights the coefficients by the observed covariance, and says so; when that
+    /// covariance is singular (two clusters, three tested terms) the statistic is undefined, with a note, and the
+    /// terms are still tested one by one.
+    /// </summary>
+    [Fact]
+    public void TheCoefficientsWaldSaysItsWeightsAndWhenItIsUndefined()
+    {
+        string dir = CliRunner.TempFolder();
+        var run = Test(Path.Combine(dir, "r"), "--se", "CR1:session");
+        Assert.True(run.Exit == 0, run.Error);
+        using (JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "r", "report.json"))))
+        {
+            JsonElement wald = report.RootElement.GetProperty("wald");
+            Assert.False(wald.GetProperty("studentized").GetBoolean());
+            Assert.Equal(JsonValueKind.Number, wald.GetProperty("observed").ValueKind);
+            Assert.Contains(report.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString() ==
+                "the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's CR1:session covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
+        }
+
+        var singular = CliRunner.Run(["test", "--nodes", Nodes, "--edges", Edges, "--model", "takeup ~ share(intensive) + count(intensive) + intensive + age | village",
+            "--permute", "intensive", "--within", "village", "--clusters", "session", "--unknown-edges", "drop", "--permutations", "19", "--se", "CR1:male", "--out", Path.Combine(dir, "s")]);
+        Assert.True(singular.Exit == 0, singular.Error);
+        using JsonDocument undefined = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "s", "report.json")));
+        Assert.Equal(JsonValueKind.Null, undefined.RootElement.GetProperty("wald").GetProperty("observed").ValueKind);
+        Assert.Equal(19, undefined.RootElement.GetProperty("wald").GetProperty("nan_count").GetInt32());
+        Assert.Contains(undefined.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("the joint Wald statistic is undefined: the tested terms' CR1:male covariance is singular", StringComparison.Ordinal));
+        JsonElement[] coefficients = [.. undefined.RootElement.GetProperty("coefficients").EnumerateArray()];
+        Assert.Equal(JsonValueKind.Number, coefficients[0].GetProperty("randomization").GetProperty("p_two_sided").ValueKind);
     }
 
     [Fact]

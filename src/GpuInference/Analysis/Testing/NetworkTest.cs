@@ -118,6 +118,8 @@ public static class NetworkTest
             notes.Add($"the studentized{(wald ? " and Wald" : "")} statistics use {inside.Label} standard errors recomputed inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
         else if (wald)
             notes.Add($"the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's {inside.Label} covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
+        if (byName.GetValueOrDefault("wald") is { } joint && double.IsNaN(joint.Observed))
+            notes.Add($"the joint Wald statistic is undefined: the tested terms' {inside.Label} covariance is singular (fewer clusters than tested terms, or terms that move together); test them one by one with --no-wald");
         notes.AddRange(RunNotes(options, graph, backendNotes));
         return new NetworkTestReport
         {
