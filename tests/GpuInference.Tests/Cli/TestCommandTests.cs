@@ -64,7 +64,7 @@ public sealed class TestCommandTests
     public void TheCoefficientsWaldSaysItsWeightsAndWhenItIsUndefined()
     {
         string dir = CliRunner.TempFolder();
-        var run = Test(Path.Combine(dir, "r"), "--se", "CR1:session");
+        var run = Test(Path.Combine(dir, "r"), "--se", "CR2:session");
         Assert.True(run.Exit == 0, run.Error);
         using (JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "r", "report.json"))))
         {
@@ -72,7 +72,7 @@ public sealed class TestCommandTests
             Assert.False(wald.GetProperty("studentized").GetBoolean());
             Assert.Equal(JsonValueKind.Number, wald.GetProperty("observed").ValueKind);
             Assert.Contains(report.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString() ==
-                "the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's CR1:session covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
+                "the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's CR2:session covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
         }
 
         var singular = CliRunner.Run(["test", "--nodes", Nodes, "--edges", Edges, "--model", "takeup ~ share(intensive) + count(intensive) + intensive + age | village",

@@ -57,6 +57,27 @@ public sealed class RandomizationTestTests
         }
     }
 
+    /// <summary>Given the observed covariance (here CR2, which permutations never recompute), the coefficients' Wald weights every permutation by its inverse.</summary>
+    [Fact]
+    public void TheCoefficientsWaldTakesTheGivenCovariance()
+    {
+        CompiledModel model = Data.Compile("y ~ share(t) + t + x1 | village", "t");
+        int[] sessions = Ids("session");
+        RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, Ids("village"), sessions);
+        int[] dense = Dense([.. model.UnitNodes.Select(n => sessions[n])]);
+        OlsResult observed = Refit(model, model.ObservedCodes, CovarianceType.CR2, dense);
+        double[] given = [observed.Covariance("share(t)", "share(t)"), observed.Covariance("share(t)", "t"), observed.Covariance("t", "share(t)"), observed.Covariance("t", "t")];
+        double det = given[0] * given[3] - given[1] * given[2];
+        double Quadratic(double b1, double b2) => (b1 * b1 * given[3] - 2 * b1 * b2 * given[1] + b2 * b2 * given[0]) / det;
+        const ulong seed = 77;
+        RandomizationResult result = RandomizationTest.Run(model, (b, drawn) => design.Draw(seed, b, drawn), seed, 30, TestStatistic.Coefficient,
+            PermutationCovariance.Heteroskedastic("HC1"), jointCovariance: given);
+        Close(Quadratic(observed.Estimate("share(t)").Value, observed.Estimate("t").Value), result.Statistics[2].Null.Observed, "observed Wald");
+        for (int b = 0; b < 30; b++) Close(Quadratic(result.Statistics[0].Null.Values[b], result.Statistics[1].Null.Values[b]), result.Statistics[2].Null.Values[b], $"permutation {b}, Wald");
+        Assert.Throws<ArgumentException>(() => RandomizationTest.Run(model, (b, drawn) => design.Draw(seed, b, drawn), seed, 30, TestStatistic.Coefficient,
+            PermutationCovariance.Heteroskedastic("HC1"), jointCovariance: [1.0]));
+    }
+
     [Fact]
     public void TheNullDoesNotDependOnTheThreadCount()
     {

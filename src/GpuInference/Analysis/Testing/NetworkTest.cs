@@ -96,7 +96,8 @@ public static class NetworkTest
         RandomizationResult result = RandomizationTest.Run(
             model, design, options.Seed, permutations, options.Statistic, inside, options.Threads,
             new SynchronousProgress<int>(done => progress?.Advance(done)),
-            backend: problem => BackendSession.OpenModel(options.Backend, providers, problem, backendOptions, backendNotes));
+            backend: problem => BackendSession.OpenModel(options.Backend, providers, problem, backendOptions, backendNotes),
+            jointCovariance: TestedCovariance(model, fit));
         progress?.End();
         timings.Add(("layout", result.PreparationSeconds));
         timings.Add(("permutations", clock.Elapsed.TotalSeconds - result.PreparationSeconds));
@@ -117,9 +118,9 @@ public static class NetworkTest
         if (options.Statistic == TestStatistic.Studentized)
             notes.Add($"the studentized{(wald ? " and Wald" : "")} statistics use {inside.Label} standard errors recomputed inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
         else if (wald)
-            notes.Add($"the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's {inside.Label} covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
+            notes.Add($"the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's {fit.CovarianceLabel} covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
         if (byName.GetValueOrDefault("wald") is { } joint && double.IsNaN(joint.Observed))
-            notes.Add($"the joint Wald statistic is undefined: the tested terms' {inside.Label} covariance is singular (fewer clusters than tested terms, or terms that move together); test them one by one with --no-wald");
+            notes.Add($"the joint Wald statistic is undefined: the tested terms' {(options.Statistic == TestStatistic.Studentized ? inside.Label : fit.CovarianceLabel)} covariance is singular (fewer clusters than tested terms, or terms that move together); test them one by one with --no-wald");
         notes.AddRange(RunNotes(options, graph, backendNotes));
         return new NetworkTestReport
         {
@@ -144,6 +145,18 @@ public static class NetworkTest
             Notes = notes,
             Timings = timings,
         };
+    }
+
+    /// <summary>The reported fit's covariance of the tested terms (m × m, in tested order): the weights of the coefficients' joint Wald statistic.</summary>
+    private static double[] TestedCovariance(CompiledModel model, OlsResult fit)
+    {
+        string[] names = [.. model.Tested.Select(t => model.Moving[t].Name)];
+        var v = new double[names.Length * names.Length];
+        for (int a = 0; a < names.Length; a++)
+        {
+            for (int b = 0; b < names.Length; b++) v[a * names.Length + b] = fit.Covariance(names[a], names[b]);
+        }
+        return v;
     }
 
     /// <summary>What every test's report says after the model's own notes: the backend's choices, dropped edges, how p is counted.</summary>

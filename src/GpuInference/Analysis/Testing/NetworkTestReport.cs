@@ -20,7 +20,7 @@ public sealed record NetworkTestReport
     /// <summary>The covariance of the observed fit, e.g. "CR2:village".</summary>
     public required string Covariance { get; init; }
 
-    /// <summary>The covariance of the studentized and Wald statistics (recomputed in every permutation, or the observed fit's weights of the coefficients' Wald), e.g. "CR1:village".</summary>
+    /// <summary>The covariance recomputed inside every permutation for the studentized statistics and their Wald, e.g. "CR1:village".</summary>
     public required string PermutationCovariance { get; init; }
 
     public required long Units { get; init; }

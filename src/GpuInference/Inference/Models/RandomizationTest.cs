@@ -36,17 +36,21 @@ public static class RandomizationTest
     /// <param name="seed">Seed of the permutation stream.</param>
     /// <param name="permutations">B.</param>
     /// <param name="statistic">Coefficient or studentized.</param>
-    /// <param name="covariance">The covariance inside every permutation (the studentized and Wald statistics).</param>
+    /// <param name="covariance">The covariance inside every permutation (the studentized statistics and their Wald).</param>
     /// <param name="threads">Worker threads; 0: all cores.</param>
     /// <param name="progress">Receives the count of permutations done.</param>
     /// <param name="cancellation">Stops between batches.</param>
     /// <param name="backend">Creates the backend for the laid-out model; null: the managed CPU backend.</param>
     /// <param name="reference">Fit every permutation by the reference path, even when the batched one could.</param>
+    /// <param name="jointCovariance">
+    /// The tested terms' observed covariance (m × m, in tested order) that weights the coefficients' joint Wald
+    /// statistic, e.g. the reported fit's CR2; null: the observed fit's under <paramref name="covariance"/>, by the plain host fit.
+    /// </param>
     public static RandomizationResult Run(
         CompiledModel model, Action<long, Span<int>> draw, ulong seed, int permutations, TestStatistic statistic,
         PermutationCovariance covariance, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellation = default,
-        Func<ModelProblem, IModelBackend>? backend = null, bool reference = false) =>
-        Run(model, new PermutationDraws(draw), seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference);
+        Func<ModelProblem, IModelBackend>? backend = null, bool reference = false, double[]? jointCovariance = null) =>
+        Run(model, new PermutationDraws(draw), seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference, jointCovariance);
 
     /// <summary>
     /// As the overload with a draw, for a design: a randomized permutation design lists each permutation's changes
@@ -55,19 +59,19 @@ public static class RandomizationTest
     public static RandomizationResult Run(
         CompiledModel model, IAssignmentDesign design, ulong seed, int permutations, TestStatistic statistic,
         PermutationCovariance covariance, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellation = default,
-        Func<ModelProblem, IModelBackend>? backend = null, bool reference = false)
+        Func<ModelProblem, IModelBackend>? backend = null, bool reference = false, double[]? jointCovariance = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(design);
         int baseline = ModelLayout.MostCommonCode(model.ObservedCodes);
         var draws = new PermutationDraws((b, drawn) => design.Draw(seed, b, drawn), design as RandomizedDesign, seed, baseline);
-        return Run(model, draws, seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference);
+        return Run(model, draws, seed, permutations, statistic, covariance, threads, progress, cancellation, backend, reference, jointCovariance);
     }
 
     private static RandomizationResult Run(
         CompiledModel model, PermutationDraws draws, ulong seed, int permutations, TestStatistic statistic,
         PermutationCovariance covariance, int threads, IProgress<int>? progress, CancellationToken cancellation,
-        Func<ModelProblem, IModelBackend>? backend, bool reference)
+        Func<ModelProblem, IModelBackend>? backend, bool reference, double[]? jointCovariance)
     {
         ArgumentNullException.ThrowIfNull(model);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -88,10 +92,13 @@ public static class RandomizationTest
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellation };
         var observedBeta = new double[k];
         var observedV = new double[k * k];
+        if (!needsV) observedV.AsSpan().Fill(double.NaN); // filled only where the permutations' covariance is computed
         var values = new double[(long)permutations * width];
         string engine;
 
-        double[]? weight = null;
+        if (jointCovariance is not null && jointCovariance.Length != tested.Length * tested.Length)
+            throw new ArgumentException($"the joint covariance holds {jointCovariance.Length} values; {tested.Length} tested terms need {tested.Length * tested.Length}", nameof(jointCovariance));
+        double[]? weight = joint && !needsV ? JointWeight(model, fixedPart, outcome, covariance, tested, jointCovariance) : null;
         string? refusal = "asked for the reference path";
         ModelProblem? problem = reference ? null : ModelLayout.Build(model, fixedPart, outcome, needsV ? covariance : null, out refusal, threads);
         if (problem is not null)
@@ -105,7 +112,6 @@ public static class RandomizationTest
             if (!rides) fit.Fit(new PermutationDraws((_, codes) => model.ObservedCodes.CopyTo(codes)), 0, 1, observedBeta, observedV);
             var beta = new double[ModelSlots.Width * k];
             var v = new double[ModelSlots.Width * k * k];
-            weight = joint && !needsV ? ObservedWeight(model, fixedPart, outcome, covariance, tested, observedV) : null;
             preparation = clock.Elapsed.TotalSeconds;
             for (int first = 0; first < permutations; first += ModelSlots.Width)
             {
@@ -130,7 +136,6 @@ public static class RandomizationTest
         {
             engine = $"reference fit per permutation on the host ({refusal})";
             new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, observedBeta, covariance, observedV);
-            weight = joint && !needsV ? TestedInverse(observedV, tested, k) : null;
             preparation = clock.Elapsed.TotalSeconds;
             int done = 0;
             Parallel.For(0, permutations, parallel,
@@ -178,12 +183,14 @@ public static class RandomizationTest
     }
 
     /// <summary>
-    /// The observed fit's covariance (the covariance used inside permutations, by the plain host fit) into
-    /// <paramref name="v"/>, and its inverse over the tested terms: the fixed weights of the coefficients' joint statistic.
+    /// The coefficients' joint Wald weights: the inverse of <paramref name="given"/>, or of the observed fit's
+    /// covariance under <paramref name="covariance"/> (by the plain host fit) over the tested terms; null when singular.
     /// </summary>
-    private static double[]? ObservedWeight(CompiledModel model, FixedPart fixedPart, double[] outcome, PermutationCovariance covariance, int[] tested, double[] v)
+    private static double[]? JointWeight(CompiledModel model, FixedPart fixedPart, double[] outcome, PermutationCovariance covariance, int[] tested, double[]? given)
     {
+        if (given is not null) return MovingFit.SymmetricInverse(given, tested.Length);
         int k = model.Moving.Length;
+        var v = new double[k * k];
         new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, new double[k], covariance, v);
         return TestedInverse(v, tested, k);
     }
