@@ -26,7 +26,7 @@ internal static class TestCommand
         var clusters = new Option<string?>("--clusters") { Description = "Clusters: whole clusters move together (sessions, classrooms...)." };
         var design = new Option<string>("--design") { Description = "permute (default), bernoulli, or file:PATH (one column of assignments per permutation).", DefaultValueFactory = _ => "permute" };
         var statistic = new Option<string>("--statistic") { Description = "coef (default) or t (the coefficient over its robust SE, and the joint Wald statistic, recomputed in every permutation).", DefaultValueFactory = _ => "coef" };
-        var se = new Option<string>("--se") { Description = "Standard errors: Classical, HC0-HC3, or CR0/CR1:COLUMN (clustered).", DefaultValueFactory = _ => "HC2" };
+        var se = new Option<string>("--se") { Description = "Standard errors: Classical, HC0-HC3, or CR0/CR1/CR2:COLUMN (clustered; CR2 becomes CR1 inside permutations).", DefaultValueFactory = _ => "HC2" };
         var where = new Option<string[]>("--where") { Description = "Restrict the analysis units: COLUMN=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
         var tested = new Option<string[]>("--test") { Description = "Terms to test, as written in the model (repeatable; default: every term that moves)." };
         var permutations = new Option<int>("--permutations", "-B") { Description = "Permutations in the null.", DefaultValueFactory = _ => 1000 };

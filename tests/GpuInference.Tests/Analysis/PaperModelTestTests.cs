@@ -87,7 +87,7 @@ public sealed class PaperModelTestTests
     [InlineData("HC3")]
     public void ReportsWhatTheGeneralEngineReports(string se)
     {
-        NetworkTestOptions options = Options(Paper) with { Se = se, Joint = false };
+        NetworkTestOptions options = Options(Paper) with { Se = se };
         NetworkTestReport preset = NetworkTest.Run(options);
         NetworkTestReport general = NetworkTest.Run(options with { Engine = TestEngine.General });
 
@@ -112,12 +112,16 @@ public sealed class PaperModelTestTests
             Assert.True(Math.Abs(g.P - p.P) <= 1e-8, $"{general.Coefficients[t].Term} p: {g.P:R} vs {p.P:R}");
             Assert.Equal(general.Coefficients[t].Randomization!.Observed, preset.Coefficients[t].Randomization!.Observed, 1e-10);
         }
+        // The joint Wald statistic of the four coefficients, weighted by each engine's own observed covariance.
+        Assert.Equal(["count(banner)", "count(feed)", "banner", "feed", "wald"], preset.Nulls.Select(n => n.Name));
+        Assert.True(Math.Abs(general.Wald!.Observed - preset.Wald!.Observed) <= 1e-8 * general.Wald.Observed, $"Wald: {general.Wald.Observed:R} vs {preset.Wald.Observed:R}");
+        Assert.Equal(0, preset.Wald.NaNCount);
     }
 
     [Fact]
     public void OtherTestsRunOnTheGeneralKernels()
     {
-        Assert.False(RanOnThePreset(NetworkTest.Run(Options(Paper))));   // four tested terms and their Wald statistic
+        Assert.True(RanOnThePreset(NetworkTest.Run(Options(Paper))));   // four tested coefficients and their Wald statistic stay on the preset
         Assert.False(RanOnThePreset(NetworkTest.Run(Options(Paper) with { Tested = ["count(banner)"], Statistic = TestStatistic.Studentized })));
         Assert.False(RanOnThePreset(NetworkTest.Run(Options(Paper) with { Tested = ["count(banner)"], Engine = TestEngine.General })));
         Assert.True(RanOnThePreset(NetworkTest.Run(Options(Paper) with { Tested = ["count(banner)"] })));

@@ -66,6 +66,7 @@ public sealed class RandomizationTestTests
         RandomizedDesign design = AssignmentDesigns.Declare(model.ObservedCodes, Ids("village"), sessions);
         int[] dense = Dense([.. model.UnitNodes.Select(n => sessions[n])]);
         OlsResult observed = Refit(model, model.ObservedCodes, CovarianceType.CR2, dense);
+        Assert.Equal(["share(t)", "t"], model.Moving.Select(m => m.Name));
         double[] given = [observed.Covariance("share(t)", "share(t)"), observed.Covariance("share(t)", "t"), observed.Covariance("t", "share(t)"), observed.Covariance("t", "t")];
         double det = given[0] * given[3] - given[1] * given[2];
         double Quadratic(double b1, double b2) => (b1 * b1 * given[3] - 2 * b1 * b2 * given[1] + b2 * b2 * given[0]) / det;

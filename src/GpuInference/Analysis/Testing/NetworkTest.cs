@@ -97,7 +97,7 @@ public static class NetworkTest
             model, design, options.Seed, permutations, options.Statistic, inside, options.Threads,
             new SynchronousProgress<int>(done => progress?.Advance(done)),
             backend: problem => BackendSession.OpenModel(options.Backend, providers, problem, backendOptions, backendNotes),
-            jointCovariance: TestedCovariance(model, fit));
+            jointCovariance: options.Statistic == TestStatistic.Coefficient && model.Joint && model.Tested.Length > 1 ? MovingCovariance(model, fit) : null);
         progress?.End();
         timings.Add(("layout", result.PreparationSeconds));
         timings.Add(("permutations", clock.Elapsed.TotalSeconds - result.PreparationSeconds));
@@ -114,13 +114,10 @@ public static class NetworkTest
         var coefficients = fit.Names.Where(name => !model.Nuisance.Contains(name))
             .Select(name => new CoefficientReport(name, fit.Estimate(name), byName.GetValueOrDefault(name))).ToList();
         var notes = new List<string>(model.Notes);
-        bool wald = result.Statistics.Any(s => s.Name == "wald");
+        NullDistribution? wald = byName.GetValueOrDefault("wald");
         if (options.Statistic == TestStatistic.Studentized)
-            notes.Add($"the studentized{(wald ? " and Wald" : "")} statistics use {inside.Label} standard errors recomputed inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
-        else if (wald)
-            notes.Add($"the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's {fit.CovarianceLabel} covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)");
-        if (byName.GetValueOrDefault("wald") is { } joint && double.IsNaN(joint.Observed))
-            notes.Add($"the joint Wald statistic is undefined: the tested terms' {(options.Statistic == TestStatistic.Studentized ? inside.Label : fit.CovarianceLabel)} covariance is singular (fewer clusters than tested terms, or terms that move together); test them one by one with --no-wald");
+            notes.Add($"the studentized{(wald is null ? "" : " and Wald")} statistics use {inside.Label} standard errors recomputed inside every permutation, by Frisch–Waugh–Lovell on the fixed part");
+        notes.AddRange(WaldNotes(options.Statistic, wald, options.Statistic == TestStatistic.Studentized ? inside.Label : fit.CovarianceLabel));
         notes.AddRange(RunNotes(options, graph, backendNotes));
         return new NetworkTestReport
         {
@@ -147,16 +144,29 @@ public static class NetworkTest
         };
     }
 
-    /// <summary>The reported fit's covariance of the tested terms (m × m, in tested order): the weights of the coefficients' joint Wald statistic.</summary>
-    private static double[] TestedCovariance(CompiledModel model, OlsResult fit)
+    /// <summary>The reported fit's covariance of the moving terms (k × k, in model order): its tested block weights the coefficients' joint Wald statistic.</summary>
+    private static double[] MovingCovariance(CompiledModel model, OlsResult fit)
     {
-        string[] names = [.. model.Tested.Select(t => model.Moving[t].Name)];
+        string[] names = [.. model.Moving.Select(m => m.Name)];
         var v = new double[names.Length * names.Length];
         for (int a = 0; a < names.Length; a++)
         {
             for (int b = 0; b < names.Length; b++) v[a * names.Length + b] = fit.Covariance(names[a], names[b]);
         }
         return v;
+    }
+
+    /// <summary>
+    /// What a report says of its joint Wald statistic: the coefficients' fixed weights (the observed fit's
+    /// <paramref name="label"/> covariance), and when the covariance is singular, that the statistic is undefined.
+    /// </summary>
+    internal static IEnumerable<string> WaldNotes(TestStatistic statistic, NullDistribution? wald, string label)
+    {
+        if (wald is null) yield break;
+        if (statistic == TestStatistic.Coefficient)
+            yield return $"the joint Wald statistic weights every permutation's coefficients by the inverse of the observed fit's {label} covariance, the same weights throughout (--statistic t recomputes the covariance in every permutation)";
+        if (double.IsNaN(wald.Observed))
+            yield return $"the joint Wald statistic is undefined: the tested terms' {label} covariance is singular (fewer clusters than tested terms, or terms that move together); test them one by one with --no-wald";
     }
 
     /// <summary>What every test's report says after the model's own notes: the backend's choices, dropped edges, how p is counted.</summary>

@@ -6,8 +6,8 @@ namespace GpuInference.Analysis.Testing;
 
 /// <summary>
 /// A test whose model and design are the paper's: two treatments permuted together as pairs across every node,
-/// <c>y ~ count(A) + count(B) + A + B | degree^S</c> (terms in any order), coefficients as the statistic, no
-/// joint Wald statistic and unclustered standard errors. Such a test runs on the paper preset's integer kernels
+/// <c>y ~ count(A) + count(B) + A + B | degree^S</c> (terms in any order), coefficients as the statistic (and their
+/// joint Wald statistic, weighted by the observed covariance) and unclustered standard errors. Such a test runs on the paper preset's integer kernels
 /// (<see cref="PaperModelRun"/>), the ones <c>analyze</c> uses, so the two commands give the same null value for
 /// value; every other test runs on the general kernels.
 /// </summary>
@@ -53,8 +53,8 @@ public sealed record PaperModelShape(string Outcome, string Banner, string Feed,
 
     /// <summary>
     /// The shape of the test <paramref name="options"/> ask for, when its design and statistics are the preset's too:
-    /// complete permutation with no blocks, clusters or restrictions, coefficients, no Wald statistic over several
-    /// tested terms, and standard errors that need no clusters. Null otherwise, or when the options ask for the general engine.
+    /// complete permutation with no blocks, clusters or restrictions, coefficients (their joint Wald statistic is
+    /// weighted by the observed covariance, as the general engine weights it), and standard errors that need no clusters. Null otherwise, or when the options ask for the general engine.
     /// </summary>
     public static PaperModelShape? Of(NetworkTestOptions options, ModelFormula formula)
     {
@@ -67,8 +67,6 @@ public sealed record PaperModelShape(string Outcome, string Banner, string Feed,
         }
         PaperModelShape? shape = Of(formula, options.Permute);
         if (shape is null) return null;
-        int tested = options.Tested.Count == 0 ? 4 : options.Tested.Distinct().Count();
-        if (tested > 1 && options.Joint) return null;
         return options.Tested.All(t => formula.FindTerm(t) is not null) ? shape : null;
     }
 }

@@ -66,6 +66,25 @@ internal static class PaperModelTest
         return Report(options, shape, nodes, graph, run, timings);
     }
 
+    /// <summary>
+    /// The tested coefficients' joint Wald statistic from the preset's four coefficients per permutation, weighted by
+    /// the observed fit's covariance as the general engine weights it.
+    /// </summary>
+    private static NullDistribution Wald(PaperModelShape shape, PaperModelRun run, string[] tested)
+    {
+        const int k = SpilloverProblem.Regressors;
+        int[] index = [.. tested.Select(term => Array.IndexOf(shape.PresetTerms, term))];
+        var v = new double[k * k];
+        for (int a = 0; a < k; a++)
+        {
+            for (int b = 0; b < k; b++) v[a * k + b] = run.Fit.Covariance(shape.PresetTerms[a], shape.PresetTerms[b]);
+        }
+        double[]? weights = JointWald.Weights(v, index, k);
+        var values = new double[run.Result.Permutations];
+        for (int p = 0; p < values.Length; p++) values[p] = JointWald.Statistic(run.Result.Null.AsSpan(p * k, k), index, weights);
+        return new NullDistribution(JointWald.Statistic(run.Result.Observed, index, weights), values);
+    }
+
     private static NetworkTestReport Report(NetworkTestOptions options, PaperModelShape shape, NodeTable nodes, CsrGraph graph, PaperModelRun run, List<PhaseTiming> timings)
     {
         string[] terms = [.. shape.Order.Select(k => shape.PresetTerms[k])];
@@ -77,11 +96,14 @@ internal static class PaperModelTest
         }
         var nulls = tested.Select(term => (term, NullOf(term))).ToList();
         var coefficients = terms.Select(term => new CoefficientReport(term, run.Fit.Estimate(term), tested.Contains(term) ? NullOf(term) : null)).ToList();
+        NullDistribution? wald = options.Joint && tested.Length > 1 ? Wald(shape, run, tested) : null;
+        if (wald is not null) nulls.Add(("wald", wald));
 
         var notes = new List<string>(run.Notes)
         {
             $"the paper's model: its permutations ran on the paper preset's integer kernels, as `analyze` runs them (the same null for the same seed); --engine general runs the general kernels instead",
         };
+        notes.AddRange(NetworkTest.WaldNotes(TestStatistic.Coefficient, wald, run.Fit.CovarianceLabel));
         notes.AddRange(NetworkTest.RunNotes(options, graph, run.Result.Notes));
         int present = 0; // the cells that occur, one bit each: a pass over 15M cells without hashing them
         foreach (TreatmentCell cell in nodes.Cells) present |= 1 << (int)cell;
@@ -103,6 +125,7 @@ internal static class PaperModelTest
             FixedEffects = shape.StrataText,
             ResidualDegreesOfFreedom = run.Fit.ResidualDegreesOfFreedom,
             Coefficients = coefficients,
+            Wald = wald,
             Nulls = nulls,
             Notes = notes,
             Timings = [.. timings.Select(t => (t.Phase, t.Elapsed.TotalSeconds))],

@@ -43,8 +43,8 @@ public static class RandomizationTest
     /// <param name="backend">Creates the backend for the laid-out model; null: the managed CPU backend.</param>
     /// <param name="reference">Fit every permutation by the reference path, even when the batched one could.</param>
     /// <param name="jointCovariance">
-    /// The tested terms' observed covariance (m × m, in tested order) that weights the coefficients' joint Wald
-    /// statistic, e.g. the reported fit's CR2; null: the observed fit's under <paramref name="covariance"/>, by the plain host fit.
+    /// The moving terms' observed covariance (k × k, in model order) whose tested block weights the coefficients' joint
+    /// Wald statistic, e.g. the reported fit's CR2; null: the observed fit's under <paramref name="covariance"/>, by the plain host fit.
     /// </param>
     public static RandomizationResult Run(
         CompiledModel model, Action<long, Span<int>> draw, ulong seed, int permutations, TestStatistic statistic,
@@ -96,8 +96,8 @@ public static class RandomizationTest
         var values = new double[(long)permutations * width];
         string engine;
 
-        if (jointCovariance is not null && jointCovariance.Length != tested.Length * tested.Length)
-            throw new ArgumentException($"the joint covariance holds {jointCovariance.Length} values; {tested.Length} tested terms need {tested.Length * tested.Length}", nameof(jointCovariance));
+        if (jointCovariance is not null && jointCovariance.Length != k * k)
+            throw new ArgumentException($"the joint covariance holds {jointCovariance.Length} values; {k} moving terms need {k * k}", nameof(jointCovariance));
         double[]? weight = joint && !needsV ? JointWeight(model, fixedPart, outcome, covariance, tested, jointCovariance) : null;
         string? refusal = "asked for the reference path";
         ModelProblem? problem = reference ? null : ModelLayout.Build(model, fixedPart, outcome, needsV ? covariance : null, out refusal, threads);
@@ -178,7 +178,7 @@ public static class RandomizationTest
             int a = tested[t];
             row[t] = statistic == TestStatistic.Studentized ? beta[a] / Math.Sqrt(v[a * k + a]) : beta[a];
         }
-        if (joint) row[^1] = Quadratic(beta, statistic == TestStatistic.Studentized ? TestedInverse(v, tested, k) : weight, tested);
+        if (joint) row[^1] = JointWald.Statistic(beta, tested, statistic == TestStatistic.Studentized ? JointWald.Weights(v, tested, k) : weight);
         return row;
     }
 
@@ -188,35 +188,10 @@ public static class RandomizationTest
     /// </summary>
     private static double[]? JointWeight(CompiledModel model, FixedPart fixedPart, double[] outcome, PermutationCovariance covariance, int[] tested, double[]? given)
     {
-        if (given is not null) return MovingFit.SymmetricInverse(given, tested.Length);
         int k = model.Moving.Length;
+        if (given is not null) return JointWald.Weights(given, tested, k);
         var v = new double[k * k];
         new MovingFit(model, fixedPart, outcome).Fit(model.ObservedCodes, new double[k], covariance, v);
-        return TestedInverse(v, tested, k);
-    }
-
-    /// <summary>The inverse of V over the tested terms (m × m), or null when singular.</summary>
-    private static double[]? TestedInverse(ReadOnlySpan<double> v, int[] tested, int k)
-    {
-        int m = tested.Length;
-        var sub = new double[m * m];
-        for (int a = 0; a < m; a++)
-        {
-            for (int b = 0; b < m; b++) sub[a * m + b] = v[tested[a] * k + tested[b]];
-        }
-        return MovingFit.SymmetricInverse(sub, m);
-    }
-
-    /// <summary>βᵀ W β over the tested terms; NaN when W is null (a singular covariance).</summary>
-    private static double Quadratic(ReadOnlySpan<double> beta, double[]? inverse, int[] tested)
-    {
-        if (inverse is null) return double.NaN;
-        int m = tested.Length;
-        double sum = 0;
-        for (int a = 0; a < m; a++)
-        {
-            for (int b = 0; b < m; b++) sum += beta[tested[a]] * inverse[a * m + b] * beta[tested[b]];
-        }
-        return sum;
+        return JointWald.Weights(v, tested, k);
     }
 }
