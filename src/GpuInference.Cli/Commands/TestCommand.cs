@@ -140,7 +140,8 @@ internal static class TestCommand
     private static void Print(IAnsiConsole console, NetworkTestReport report, string folder)
     {
         static string G(double v, int digits) => double.IsFinite(v) ? v.ToString("G" + digits, CultureInfo.InvariantCulture) : "n/a";
-        var table = new Table().AddColumns("term", "estimate", $"se ({report.Covariance})", "p (model)", $"p (randomization, {report.Statistic})");
+        // Terms are kept whole (a narrow terminal wraps the headers instead): share(intensive) split over two lines reads as two terms.
+        var table = new Table().AddColumn(new TableColumn("term").NoWrap()).AddColumns("estimate", $"se ({report.Covariance})", "p (model)", $"randomization p\n({report.Statistic})");
         foreach (CoefficientReport c in report.Coefficients)
         {
             table.AddRow(Markup.Escape(c.Term), G(c.Estimate.Value, 6), G(c.Estimate.StandardError, 4), G(c.Estimate.P, 3),
