@@ -116,7 +116,7 @@ public static class ModelCompiler
         int[] tested = request.Tested.Count == 0
             ? [.. Enumerable.Range(0, moving.Count)]
             : [.. request.Tested.Select(name => moving.FindIndex(m => m.Name == name) is int i and >= 0 ? i
-                : throw new ModelCompilationException($"--test: '{name}' is not a term that moves with the permuted columns (choose from {string.Join(", ", moving.Select(m => m.Name))})"))];
+                : throw new ModelCompilationException($"--test: '{name}' is not a term that moves with the permuted columns (choose from {string.Join(", ", moving.Select(m => m.Name))})")).Distinct()];
 
 
         int isolated = unitNodes.Count(n => graph.Degree(n) == 0);

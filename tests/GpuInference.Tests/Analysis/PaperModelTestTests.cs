@@ -121,6 +121,18 @@ public sealed class PaperModelTestTests
         Assert.Equal(0, preset.Wald.NaNCount);
     }
 
+    /// <summary>A term named twice in --test is tested once, with no Wald statistic over the pair: on both engines.</summary>
+    [Theory]
+    [InlineData(TestEngine.Auto)]
+    [InlineData(TestEngine.General)]
+    public void ATermTestedTwiceIsTestedOnce(TestEngine engine)
+    {
+        NetworkTestReport report = NetworkTest.Run(Options(Paper) with { Tested = ["count(banner)", "count(banner)"], Engine = engine });
+        Assert.Equal(engine == TestEngine.Auto, RanOnThePreset(report));
+        Assert.Equal(["count(banner)"], report.Nulls.Select(n => n.Name));
+        Assert.Null(report.Wald);
+    }
+
     [Fact]
     public void OtherTestsRunOnTheGeneralKernels()
     {

@@ -88,7 +88,7 @@ internal static class PaperModelTest
     private static NetworkTestReport Report(NetworkTestOptions options, PaperModelShape shape, NodeTable nodes, CsrGraph graph, PaperModelRun run, List<PhaseTiming> timings)
     {
         string[] terms = [.. shape.Order.Select(k => shape.PresetTerms[k])];
-        string[] tested = options.Tested.Count == 0 ? terms : [.. options.Tested];
+        string[] tested = options.Tested.Count == 0 ? terms : [.. options.Tested.Distinct()]; // a term named twice is tested once, as the general engine does
         NullDistribution NullOf(string term)
         {
             int k = Array.IndexOf(shape.PresetTerms, term);
