@@ -91,6 +91,19 @@ public sealed class OlsResult
     /// <summary>The covariance of coefficients <paramref name="a"/> and <paramref name="b"/>.</summary>
     public double Covariance(string a, string b) => _covariance[IndexOf(a) * _names.Length + IndexOf(b)];
 
+    /// <summary>The covariance of the named coefficients, m × m row-major in the order given.</summary>
+    public double[] Covariance(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        int m = names.Count;
+        var v = new double[m * m];
+        for (int a = 0; a < m; a++)
+        {
+            for (int b = 0; b < m; b++) v[a * m + b] = Covariance(names[a], names[b]);
+        }
+        return v;
+    }
+
     /// <summary>A copy of the full k×k covariance matrix.</summary>
     public double[,] CovarianceMatrix()
     {

@@ -97,7 +97,7 @@ public static class NetworkTest
             model, design, options.Seed, permutations, options.Statistic, inside, options.Threads,
             new SynchronousProgress<int>(done => progress?.Advance(done)),
             backend: problem => BackendSession.OpenModel(options.Backend, providers, problem, backendOptions, backendNotes),
-            jointCovariance: options.Statistic == TestStatistic.Coefficient && model.Joint && model.Tested.Length > 1 ? MovingCovariance(model, fit) : null);
+            jointCovariance: options.Statistic == TestStatistic.Coefficient && model.Joint && model.Tested.Length > 1 ? fit.Covariance([.. model.Moving.Select(m => m.Name)]) : null);
         progress?.End();
         timings.Add(("layout", result.PreparationSeconds));
         timings.Add(("permutations", clock.Elapsed.TotalSeconds - result.PreparationSeconds));
@@ -142,18 +142,6 @@ public static class NetworkTest
             Notes = notes,
             Timings = timings,
         };
-    }
-
-    /// <summary>The reported fit's covariance of the moving terms (k × k, in model order): its tested block weights the coefficients' joint Wald statistic.</summary>
-    private static double[] MovingCovariance(CompiledModel model, OlsResult fit)
-    {
-        string[] names = [.. model.Moving.Select(m => m.Name)];
-        var v = new double[names.Length * names.Length];
-        for (int a = 0; a < names.Length; a++)
-        {
-            for (int b = 0; b < names.Length; b++) v[a * names.Length + b] = fit.Covariance(names[a], names[b]);
-        }
-        return v;
     }
 
     /// <summary>

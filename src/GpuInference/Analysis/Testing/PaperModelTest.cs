@@ -74,12 +74,7 @@ internal static class PaperModelTest
     {
         const int k = SpilloverProblem.Regressors;
         int[] index = [.. tested.Select(term => Array.IndexOf(shape.PresetTerms, term))];
-        var v = new double[k * k];
-        for (int a = 0; a < k; a++)
-        {
-            for (int b = 0; b < k; b++) v[a * k + b] = run.Fit.Covariance(shape.PresetTerms[a], shape.PresetTerms[b]);
-        }
-        double[]? weights = JointWald.Weights(v, index, k);
+        double[]? weights = JointWald.Weights(run.Fit.Covariance(shape.PresetTerms), index, k);
         var values = new double[run.Result.Permutations];
         for (int p = 0; p < values.Length; p++) values[p] = JointWald.Statistic(run.Result.Null.AsSpan(p * k, k), index, weights);
         return new NullDistribution(JointWald.Statistic(run.Result.Observed, index, weights), values);
